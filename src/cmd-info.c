@@ -173,7 +173,8 @@ static int decode_events(struct info *in, struct arc_error *err)
 	for (uint32_t c = 0; in->missed && in->missed_unknown && c < h->nr_cpus; c++)
 		in->missed[c] = ev_reader_missed(ev, c, &in->missed_unknown[c]);
 	ev_reader_free(ev);
-	qsort(in->types, in->nr_types, sizeof(*in->types), cmp_type);
+	if (in->nr_types)
+		qsort(in->types, in->nr_types, sizeof(*in->types), cmp_type);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -73,6 +74,22 @@ void rec_options_init(struct rec_options *o)
 	o->buffer_kb = 8192;
 	o->level = 3;
 	o->kpageflags = true;
+}
+
+/*
+ * Make sure tracefs is mounted at its usual place, mounting it if not. (libtracefs 1.6's
+ * tracefs_tracing_dir_is_mounted() leaks its path string when not asked for it.)
+ */
+static bool tracing_available(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) &&
+	    stat("/sys/kernel/debug/tracing/events", &st) &&
+	    (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) ||
+	     stat("/sys/kernel/tracing/events", &st)))
+		return false;
+	return tracefs_tracing_dir() != NULL;
 }
 
 /* ---- event selection ---- */
@@ -214,7 +231,7 @@ int rec_list_events(const char *edits, FILE *out)
 	struct evset s = {0};
 	int ret;
 
-	if (!tracefs_tracing_dir_is_mounted(true, NULL))
+	if (!tracing_available())
 		return -ENODEV;
 	ret = evset_build(&s, edits, stderr);
 	for (size_t i = 0; !ret && i < s.n; i++)
@@ -440,7 +457,7 @@ static int add_blob(struct recorder *rec, const char *name, const char *tag, uin
 	return ret;
 }
 
-static int snap_file(struct recorder *rec, const char *name, const char *path, const char *tag)
+static int take_file(struct recorder *rec, const char *name, const char *path, const char *tag)
 {
 	uint64_t t0 = now_mono_ns();
 	size_t len;
@@ -520,7 +537,7 @@ static void dir_settings(char **buf, size_t *len, size_t *cap, const char *dir, 
 	closedir(d);
 }
 
-static int snap_settings(struct recorder *rec, const char *name, const char *dir, int depth,
+static int take_settings(struct recorder *rec, const char *name, const char *dir, int depth,
 			 const char *tag, bool full)
 {
 	char *buf = NULL;
@@ -546,7 +563,7 @@ static long status_kb(const char *status, const char *key)
  * Process table, tab-separated with a header line: pid, comm, rss anon/file/shmem, swap and
  * page tables in kB, oom_score_adj, memory cgroup path.
  */
-static int snap_proctable(struct recorder *rec, const char *tag)
+static int take_proctable(struct recorder *rec, const char *tag)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -625,7 +642,7 @@ static int snap_proctable(struct recorder *rec, const char *tag)
 }
 
 /* /proc/kpageflags or kpagecount, in sections of KPF_CHUNK_PFNS words: u64 start pfn + words. */
-static int snap_kpage(struct recorder *rec, const char *name, const char *path, const char *tag)
+static int take_kpage(struct recorder *rec, const char *name, const char *path, const char *tag)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint8_t *buf;
@@ -659,7 +676,7 @@ static int snap_kpage(struct recorder *rec, const char *name, const char *path, 
 	return ret;
 }
 
-static int snapshot_set(struct recorder *rec, const char *tag, bool full)
+static int take_snapshots(struct recorder *rec, const char *tag, bool full)
 {
 	static const struct {
 		const char *name, *path;
@@ -671,20 +688,20 @@ static int snapshot_set(struct recorder *rec, const char *tag, bool full)
 	int ret = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(files) && !ret; i++)
-		ret = snap_file(rec, files[i].name, files[i].path, tag);
+		ret = take_file(rec, files[i].name, files[i].path, tag);
 	if (!ret)
-		ret = snap_settings(rec, "sysctl_vm", "/proc/sys/vm", 0, tag, full);
+		ret = take_settings(rec, "sysctl_vm", "/proc/sys/vm", 0, tag, full);
 	if (!ret)
 		ret =
-		    snap_settings(rec, "thp", "/sys/kernel/mm/transparent_hugepage", 1, tag, full);
+		    take_settings(rec, "thp", "/sys/kernel/mm/transparent_hugepage", 1, tag, full);
 	if (!ret)
-		ret = snap_settings(rec, "lru_gen", "/sys/kernel/mm/lru_gen", 0, tag, full);
+		ret = take_settings(rec, "lru_gen", "/sys/kernel/mm/lru_gen", 0, tag, full);
 	if (!ret && full) {
-		ret = snap_proctable(rec, tag);
+		ret = take_proctable(rec, tag);
 		if (!ret && rec->o->kpageflags)
-			ret = snap_kpage(rec, "kpageflags", "/proc/kpageflags", tag);
+			ret = take_kpage(rec, "kpageflags", "/proc/kpageflags", tag);
 		if (!ret && rec->o->kpageflags)
-			ret = snap_kpage(rec, "kpagecount", "/proc/kpagecount", tag);
+			ret = take_kpage(rec, "kpagecount", "/proc/kpagecount", tag);
 	}
 	return ret;
 }
@@ -817,7 +834,7 @@ int rec_cleanup_stale(FILE *out)
 {
 	int count = 0;
 
-	if (!tracefs_tracing_dir_is_mounted(true, NULL))
+	if (!tracing_available())
 		return -ENODEV;
 	tracefs_instances_walk(stale_cb, &count);
 	if (out && count)
@@ -1193,7 +1210,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 	char *et;
 
 	pthread_mutex_init(&rec.stats_lock, NULL);
-	if (!tracefs_tracing_dir_is_mounted(true, NULL)) {
+	if (!tracing_available()) {
 		fprintf(stderr, "mmtwin record: tracefs is not mounted and could not be mounted "
 				"(are you root?)\n");
 		return 1;
@@ -1242,7 +1259,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 	{
 		uint64_t before = arc_writer_bytes(rec.w);
 
-		if (snapshot_set(&rec, "start", true)) {
+		if (take_snapshots(&rec, "start", true)) {
 			fprintf(stderr,
 				"mmtwin record: cannot write the start snapshots to %s: %s\n",
 				o->output, strerror(-arc_writer_error(rec.w) ?: EIO));
@@ -1312,7 +1329,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 		kmsg_read(&rec);
 		if (rec.oom_seen) {
 			rec.oom_seen = false;
-			snap_proctable(&rec, "oom");
+			take_proctable(&rec, "oom");
 		}
 		if (arc_writer_error(rec.w)) {
 			rec.why = REC_STOP_WRITE_ERROR;
@@ -1330,9 +1347,9 @@ int rec_run(const struct rec_options *o, FILE *out)
 		if (now >= next_snap) {
 			bool proc = now >= next_proc;
 
-			snapshot_set(&rec, "periodic", false);
+			take_snapshots(&rec, "periodic", false);
 			if (proc) {
-				snap_proctable(&rec, "periodic");
+				take_proctable(&rec, "periodic");
 				next_proc = now + o->proctable_interval_ns;
 			}
 			write_loss(&rec);
@@ -1362,9 +1379,9 @@ int rec_run(const struct rec_options *o, FILE *out)
 			tmp.kpageflags = false;
 			rec.o = &tmp;
 		}
-		snapshot_set(&rec, "end", true);
+		take_snapshots(&rec, "end", true);
 		rec.o = saved;
-		snap_file(&rec, "saved_cmdlines", "/sys/kernel/tracing/saved_cmdlines", "end");
+		take_file(&rec, "saved_cmdlines", "/sys/kernel/tracing/saved_cmdlines", "end");
 		kmsg_read(&rec);
 		kmsg_flush(&rec);
 		write_loss(&rec);

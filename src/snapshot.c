@@ -280,26 +280,37 @@ static int need_node_zone(struct lexer *lx, struct cursor *c, int *node, char na
 	return need_name(lx, c, "zone name", name);
 }
 
-/* Make room for one more element in *arr; 0 or -ENOMEM. */
-static int grow(void *arr, size_t *alloc, size_t nr, size_t size)
+/*
+ * ARR (allocated for *alloc elements of SIZE bytes, nr used) with room for one more: ARR
+ * itself, or a larger copy with the new part zeroed. NULL, with ARR untouched, when out of
+ * memory.
+ */
+static void *grow(void *arr, size_t *alloc, size_t nr, size_t size)
 {
-	void **p = arr;
 	size_t n;
 	void *q;
 
 	if (nr < *alloc)
-		return 0;
+		return arr;
 	n = *alloc ? *alloc * 2 : 8;
-	if (n > SIZE_MAX / size)
-		return -ENOMEM;
-	q = realloc(*p, n * size);
+	if (n < *alloc || n > SIZE_MAX / size)
+		return NULL;
+	q = realloc(arr, n * size);
 	if (!q)
-		return -ENOMEM;
+		return NULL;
 	memset((char *)q + *alloc * size, 0, (n - *alloc) * size);
-	*p = q;
 	*alloc = n;
-	return 0;
+	return q;
 }
+
+/* Gives ARRAY (a struct member) room for one more element, or evaluates to -ENOMEM. */
+#define GROW(array, alloc, nr)                                                                     \
+	({                                                                                         \
+		void *q_ = grow((array), &(alloc), (nr), sizeof(*(array)));                        \
+		if (q_)                                                                            \
+			(array) = q_;                                                              \
+		q_ ? 0 : -ENOMEM;                                                                  \
+	})
 
 /*
  * The zone tables are arrays of different structs that all have int node and char name[];
@@ -365,7 +376,7 @@ int snap_kv_add(struct snap_kv *kv, const char *name, size_t name_len, uint64_t 
 
 	if (!kv || !name || !name_len || name_len > SNAP_KV_NAME_MAX || memchr(name, 0, name_len))
 		return -EINVAL;
-	if (grow(&kv->v, &kv->alloc, kv->nr, sizeof(*kv->v)))
+	if (GROW(kv->v, kv->alloc, kv->nr))
 		return -ENOMEM;
 	while (kv->names_alloc - kv->names_len < name_len + 1) {
 		size_t n = kv->names_alloc ? kv->names_alloc * 2 : 1024;
@@ -540,7 +551,7 @@ static int buddyinfo_line(struct lexer *lx, struct cursor *c, struct snap_buddyi
 		    check_new_zone(lx, bi->zones, bi->nr_zones, ZONE_FIELDS(bi->zones), node, name);
 	if (ret)
 		return ret;
-	if (grow(&bi->zones, &bi->alloc_zones, bi->nr_zones, sizeof(*bi->zones)))
+	if (GROW(bi->zones, bi->alloc_zones, bi->nr_zones))
 		return fail_nomem(lx);
 	z = &bi->zones[bi->nr_zones];
 	memset(z, 0, sizeof(*z));
@@ -669,7 +680,7 @@ static int pt_zone(struct pt_parser *pp, int node, const char *name, struct snap
 	ret = check_new_zone(&pp->lx, pt->zones, pt->nr_zones, ZONE_FIELDS(pt->zones), node, name);
 	if (ret)
 		return ret;
-	if (grow(&pt->zones, &pt->alloc_zones, pt->nr_zones, sizeof(*pt->zones)))
+	if (GROW(pt->zones, pt->alloc_zones, pt->nr_zones))
 		return fail_nomem(&pp->lx);
 	z = &pt->zones[pt->nr_zones++];
 	memset(z, 0, sizeof(*z));
@@ -1090,7 +1101,7 @@ static int zi_zone_header(struct zi_parser *zp, struct cursor *c)
 				     name);
 	if (ret)
 		return ret;
-	if (grow(&zi->zones, &zi->alloc_zones, zi->nr_zones, sizeof(*zi->zones)))
+	if (GROW(zi->zones, zi->alloc_zones, zi->nr_zones))
 		return fail_nomem(&zp->lx);
 	z = &zi->zones[zi->nr_zones++];
 	memset(z, 0, sizeof(*z));
@@ -1120,7 +1131,7 @@ static int zi_node_stats(struct zi_parser *zp)
 		return fail(&zp->lx, "'per-node stats' must follow the zone line");
 	if (snap_zoneinfo_node(zi, node))
 		return fail(&zp->lx, "second 'per-node stats' for node %d", node);
-	if (grow(&zi->nodes, &zi->alloc_nodes, zi->nr_nodes, sizeof(*zi->nodes)))
+	if (GROW(zi->nodes, zi->alloc_nodes, zi->nr_nodes))
 		return fail_nomem(&zp->lx);
 	zp->node = &zi->nodes[zi->nr_nodes++];
 	zp->node->node = node;
@@ -1175,7 +1186,7 @@ static int zi_cpu(struct zi_parser *zp, struct cursor *c)
 	if (zp->cpu_seen[cpu / 8] & (1u << (cpu % 8)))
 		return fail(&zp->lx, "cpu %u listed twice in zone %s", (unsigned int)cpu, z->name);
 	zp->cpu_seen[cpu / 8] |= 1u << (cpu % 8);
-	if (grow(&z->pcp, &z->alloc_pcp, z->nr_pcp, sizeof(*z->pcp)))
+	if (GROW(z->pcp, z->alloc_pcp, z->nr_pcp))
 		return fail_nomem(&zp->lx);
 	zp->pcp = &z->pcp[z->nr_pcp++];
 	zp->pcp->cpu = (unsigned int)cpu;

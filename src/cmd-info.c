@@ -230,6 +230,8 @@ static void print_text(struct info *in)
 	       h->subbuf_size, meta_or(r, "trace.clock"));
 	if ((v = arc_reader_meta(r, "options.command")) && *v)
 		printf("command:     %s\n", v);
+	if ((v = arc_reader_meta(r, "note")) && *v)
+		printf("note:        %s\n", v);
 	printf("started:     %s\n", when);
 	if (in->events)
 		printf("time span:   %.3f s of events (trace clock %.6f .. %.6f)\n",
@@ -277,7 +279,7 @@ static void print_json(struct info *in)
 	    "recorder",	       "host.nodename",	 "host.sysname",      "host.release",
 	    "host.version",    "host.machine",	 "host.boot_id",      "host.page_size",
 	    "host.mem_bytes",  "trace.clock",	 "trace.subbuf_size", "trace.buffer_kb",
-	    "options.command", "options.events", "stop_reason",
+	    "options.command", "options.events", "stop_reason",	      "note",
 	};
 
 	json_init(&j, stdout);

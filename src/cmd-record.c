@@ -36,6 +36,7 @@ static void record_usage(FILE *f)
 		"  -b, --buffer-size KB         per-CPU ring buffer size in KiB (default 8192)\n"
 		"  -l, --level N                zstd compression level, 1..19 (default 3)\n"
 		"      --no-kpageflags          skip the per-pfn /proc/kpageflags picture\n"
+		"      --note TEXT              free text kept in the archive (shown by info)\n"
 		"      --cleanup                remove tracefs instances left by dead recorders\n"
 		"      --list-events            print the event set that would be recorded\n"
 		"  -q, --quiet                  no progress or summary\n"
@@ -44,7 +45,7 @@ static void record_usage(FILE *f)
 
 int cmd_record(int argc, char **argv)
 {
-	enum { OPT_PROCTABLE = 256, OPT_FLUSH, OPT_NO_KPF, OPT_CLEANUP, OPT_LIST };
+	enum { OPT_PROCTABLE = 256, OPT_FLUSH, OPT_NO_KPF, OPT_CLEANUP, OPT_LIST, OPT_NOTE };
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"duration", required_argument, NULL, 'd'},
@@ -56,6 +57,7 @@ int cmd_record(int argc, char **argv)
 	    {"buffer-size", required_argument, NULL, 'b'},
 	    {"level", required_argument, NULL, 'l'},
 	    {"no-kpageflags", no_argument, NULL, OPT_NO_KPF},
+	    {"note", required_argument, NULL, OPT_NOTE},
 	    {"cleanup", no_argument, NULL, OPT_CLEANUP},
 	    {"list-events", no_argument, NULL, OPT_LIST},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -122,6 +124,13 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_NO_KPF:
 			o.kpageflags = false;
+			break;
+		case OPT_NOTE:
+			if (strchr(optarg, '\n')) {
+				fprintf(stderr, "mmtwin record: --note must be one line\n");
+				return EXIT_USAGE;
+			}
+			o.note = optarg;
 			break;
 		case OPT_CLEANUP:
 			cleanup = true;

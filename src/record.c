@@ -893,6 +893,7 @@ static int write_meta(struct recorder *rec)
 		(long long)rec->o->proctable_interval_ns);
 	fprintf(f, "options.duration_ns=%lld\noptions.max_size=%lld\noptions.level=%d\n",
 		(long long)rec->o->duration_ns, (long long)rec->o->max_size, rec->o->level);
+	fprintf(f, "note=%s\n", rec->o->note ? rec->o->note : "");
 	fprintf(f, "options.events=%s\noptions.kpageflags=%d\n",
 		rec->o->events ? rec->o->events : "", rec->o->kpageflags);
 	fprintf(f, "options.command=");
@@ -1257,7 +1258,8 @@ int rec_run(const struct rec_options *o, FILE *out)
 	/* Events first, then the start picture: events during the kpageflags read reconcile it. */
 	tracefs_instance_file_write(rec.inst, "tracing_on", "1");
 	{
-		uint64_t before = arc_writer_bytes(rec.w);
+		/* Only the snapshots: reader threads write event data meanwhile. */
+		uint64_t before = arc_writer_type_bytes(rec.w, ARC_SEC_SNAPSHOT);
 
 		if (take_snapshots(&rec, "start", true)) {
 			fprintf(stderr,
@@ -1265,7 +1267,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 				o->output, strerror(-arc_writer_error(rec.w) ?: EIO));
 			goto out;
 		}
-		rec.start_snapshot_bytes = arc_writer_bytes(rec.w) - before;
+		rec.start_snapshot_bytes = arc_writer_type_bytes(rec.w, ARC_SEC_SNAPSHOT) - before;
 	}
 	if (o->max_size && arc_writer_bytes(rec.w) + rec.start_snapshot_bytes + rec.size_reserve >=
 			       (uint64_t)o->max_size) {

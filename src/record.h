@@ -24,6 +24,7 @@ struct rec_options {
 	int64_t flush_interval_ns; /* per-CPU data reaches the file at least this often */
 	int64_t buffer_kb;	   /* per-CPU ring buffer size */
 	const char *events;	   /* --events edits, comma-separated */
+	const char *note;	   /* free text kept in the archive's metadata */
 	int level;		   /* zstd level */
 	bool kpageflags;	   /* capture /proc/kpageflags and kpagecount at start and end */
 	bool quiet;

@@ -1,0 +1,16 @@
+# Produces: kswapd and direct reclaim of file pages, with vm.min_free_kbytes setting how early.
+# How: free memory shrunk to 512 MiB (1 GiB with --quick, which asks for less) with hugetlb
+# pages, then a file of 1.5 times that (256 MiB) written and read back: the page cache must be
+# reclaimed to make room.
+SCN_MAX_SIZE=12M
+scn_setup() {
+	FREE=$([ "$QUICK" = 1 ] && echo 1024 || echo 512)
+	FILE=$([ "$QUICK" = 1 ] && echo 256 || echo $((FREE * 3 / 2)))
+	squeeze_free "$FREE"
+}
+scn_workload() {
+	cat <<EOT
+dd if=/dev/zero of=$WORK/stream bs=1M count=$FILE status=none
+cat $WORK/stream > /dev/null
+EOT
+}

@@ -289,6 +289,17 @@ uint64_t arc_writer_raw_bytes(struct arc_writer *w)
 	return v;
 }
 
+uint64_t arc_writer_finish_bytes(struct arc_writer *w)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&w->lock);
+	/* INDEX entries for every section so far plus INDEX and END themselves, headers, trailer */
+	v = (w->nr_index + 2) * INDEX_ENTRY_SIZE + 2 * ARC_SECT_HDR_SIZE + ARC_TRAILER_SIZE;
+	pthread_mutex_unlock(&w->lock);
+	return v;
+}
+
 uint64_t arc_writer_type_bytes(struct arc_writer *w, unsigned int type)
 {
 	uint64_t v;
@@ -506,7 +517,9 @@ static int scan_sections(struct arc_reader *r, struct arc_error *err)
 		s.ts_first = get_le64(b + 24);
 		s.ts_last = get_le64(b + 32);
 		s.seq = get_le32(b + 40);
-		if (s.type == 0 || s.type >= ARC_SEC_MAX_)
+		/* A newer minor version may add section types: those are kept and ignored. */
+		if (s.type == 0 ||
+		    (s.type >= ARC_SEC_MAX_ && r->hdr.version_minor <= ARC_VERSION_MINOR))
 			return set_err(err, -EBADMSG, off + 4, r->nr,
 				       "section %zu: unknown section type %u", r->nr, s.type);
 		if (s.flags & ~ARC_SF_ZSTD)
@@ -563,6 +576,11 @@ static int scan_sections(struct arc_reader *r, struct arc_error *err)
 			return set_err(err, -EBADMSG, off + sizeof(t), -1,
 				       "%" PRIu64 " unexpected bytes after the trailer",
 				       r->size - off - sizeof(t));
+		if (r->nr < 2 || r->secs[r->nr - 2].type != ARC_SEC_INDEX ||
+		    get_le64(t) != r->secs[r->nr - 2].offset)
+			return set_err(err, -EBADMSG, off, -1,
+				       "trailer points to byte %" PRIu64 ", not to the index",
+				       get_le64(t));
 		r->cut_why = NULL;
 	}
 	return 0;

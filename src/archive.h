@@ -135,6 +135,8 @@ int arc_writer_add_cctx(struct arc_writer *w, struct ZSTD_CCtx_s *cctx, unsigned
 uint64_t arc_writer_bytes(struct arc_writer *w);
 /* Raw (uncompressed) payload bytes added so far. */
 uint64_t arc_writer_raw_bytes(struct arc_writer *w);
+/* Upper bound of what arc_writer_finish() adds, END text aside (the index grows per section). */
+uint64_t arc_writer_finish_bytes(struct arc_writer *w);
 /* Bytes written (section headers included) in sections of TYPE. */
 uint64_t arc_writer_type_bytes(struct arc_writer *w, unsigned int type);
 /* The first write error, or 0. */

@@ -202,7 +202,7 @@ static int parse_seconds(const char *s, uint64_t *ns)
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end == s || *end || v < 0 || v > 1e9)
+	if (end == s || *end || !(v >= 0 && v <= 1e9))
 		return -1;
 	*ns = (uint64_t)(v * 1e9);
 	return 0;

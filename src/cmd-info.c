@@ -77,6 +77,8 @@ static int scan_sections(struct info *in, struct arc_error *err)
 		const struct arc_section *s = arc_reader_section(in->r, i);
 		long n;
 
+		if (s->type >= ARC_SEC_MAX_)
+			continue; /* added by a newer minor version: not ours to read */
 		in->sec_count[s->type]++;
 		in->sec_stored[s->type] += s->stored_size + ARC_SECT_HDR_SIZE;
 		in->sec_raw[s->type] += s->raw_size;
@@ -398,7 +400,10 @@ int cmd_info(int argc, char **argv)
 		cli_archive_error("info", argv[optind], &err);
 		return cli_archive_exit(err.code);
 	}
-	ret = scan_sections(&in, &err);
+	/* Every payload: checksum and decompression, whatever its type. */
+	ret = arc_reader_verify(in.r, &err);
+	if (!ret)
+		ret = scan_sections(&in, &err);
 	if (!ret)
 		ret = decode_events(&in, &err);
 	if (ret < 0) {

@@ -33,7 +33,8 @@ static void record_usage(FILE *f)
 		"      --proctable-interval TIME  periodic process table (default 10s)\n"
 		"      --flush-interval TIME    write each CPU's data at least this often (default "
 		"1s)\n"
-		"  -b, --buffer-size KB         per-CPU ring buffer size in KiB (default 8192)\n"
+		"  -b, --buffer-size SIZE       per-CPU ring buffer: KiB, or with a suffix (8M)\n"
+		"                               (default 8192 KiB)\n"
 		"  -l, --level N                zstd compression level, 1..19 (default 3)\n"
 		"      --no-kpageflags          skip the per-pfn /proc/kpageflags picture\n"
 		"      --note TEXT              free text kept in the archive (shown by info)\n"
@@ -105,16 +106,23 @@ int cmd_record(int argc, char **argv)
 		case 'e':
 			o.events = optarg;
 			break;
-		case 'b':
-			v = parse_size(optarg);
-			if (v < 4 || v > (1 << 22)) {
+		case 'b': {
+			/* A bare number is KiB, as in buffer_size_kb; with a suffix, bytes. */
+			char *end;
+
+			v = strtoll(optarg, &end, 10);
+			if (*end)
+				v = parse_size(optarg) / 1024;
+			if (end == optarg || v < 4 || v > (1 << 22)) {
 				fprintf(stderr,
-					"mmtwin record: bad buffer size '%s' (KiB, 4..4194304)\n",
+					"mmtwin record: bad buffer size '%s' (KiB 4..4194304, or "
+					"with a suffix: 4K..4G)\n",
 					optarg);
 				return EXIT_USAGE;
 			}
 			o.buffer_kb = v;
 			break;
+		}
 		case 'l':
 			o.level = atoi(optarg);
 			if (o.level < 1 || o.level > 19) {

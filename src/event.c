@@ -14,8 +14,10 @@
 #include "event.h"
 #include "util.h"
 
-/* Sub-buffer header: u64 timestamp, then a long "commit" whose low 27 bits are the data size. */
-#define SUBBUF_HDR	 16
+/*
+ * Sub-buffer header: u64 timestamp, then the kernel's long "commit" whose low 27 bits are the
+ * data size (so 16 bytes on 64-bit kernels, 12 on 32-bit ones).
+ */
 #define COMMIT_MASK	 ((1u << 27) - 1)
 #define RB_MISSED_EVENTS (1ull << 31)
 #define RB_MISSED_STORED (1ull << 30)
@@ -65,6 +67,8 @@ struct ev_reader {
 	struct arc_reader *arc;
 	struct tep_handle *tep;
 	uint32_t subbuf_size;
+	uint32_t long_size;
+	uint32_t hdr_size; /* sub-buffer header: 8 + long_size */
 	struct cpu_cursor *cpus;
 	uint32_t nr_cpus;
 	struct cpu_cursor **heap; /* min-heap of cursors that have an event */
@@ -223,6 +227,8 @@ struct ev_reader *ev_reader_open(struct arc_reader *r, struct arc_error *err)
 		goto nomem;
 	ev->arc = r;
 	ev->subbuf_size = h->subbuf_size;
+	ev->long_size = h->long_size;
+	ev->hdr_size = 8 + h->long_size;
 	ev->tep = tep_alloc();
 	if (!ev->tep)
 		goto nomem;
@@ -334,23 +340,24 @@ static int cursor_load_subbuf(struct ev_reader *ev, struct cpu_cursor *cc, struc
 		uint32_t slen;
 		uint64_t commit_word, commit, need;
 
-		if (cc->len - cc->pos < 4 + SUBBUF_HDR)
+		if (cc->len - cc->pos < 4 + ev->hdr_size)
 			return ev_err(
 			    err, -EBADMSG, off, sec,
 			    "section %zu (cpu_data): truncated sub-buffer record at payload "
 			    "byte %zu",
 			    sec, cc->pos);
 		slen = get_le32(p);
-		if (slen < SUBBUF_HDR || slen > ev->subbuf_size || slen > cc->len - cc->pos - 4)
+		if (slen < ev->hdr_size || slen > ev->subbuf_size || slen > cc->len - cc->pos - 4)
 			return ev_err(
 			    err, -EBADMSG, off, sec,
 			    "section %zu (cpu_data): sub-buffer length %u at payload byte "
 			    "%zu (expected %d..%u)",
-			    sec, slen, cc->pos, SUBBUF_HDR, ev->subbuf_size);
-		commit_word = get_le64(p + 4 + 8);
+			    sec, slen, cc->pos, ev->hdr_size, ev->subbuf_size);
+		commit_word = ev->long_size == 8 ? get_le64(p + 4 + 8) : get_le32(p + 4 + 8);
 		commit = commit_word & COMMIT_MASK;
-		need = SUBBUF_HDR + commit + ((commit_word & RB_MISSED_STORED) ? 8 : 0);
-		if (commit > ev->subbuf_size - SUBBUF_HDR || need != slen)
+		need =
+		    ev->hdr_size + commit + ((commit_word & RB_MISSED_STORED) ? ev->long_size : 0);
+		if (commit > ev->subbuf_size - ev->hdr_size || need != slen)
 			return ev_err(err, -EBADMSG, off, sec,
 				      "section %zu (cpu_data): sub-buffer at payload byte %zu has "
 				      "commit %" PRIu64 " but %u bytes stored",

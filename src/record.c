@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -32,7 +33,6 @@
 #include "record.h"
 #include "util.h"
 
-#define SUBBUF_HDR	 16
 #define COMMIT_MASK	 ((1u << 27) - 1)
 #define RB_MISSED_EVENTS (1ull << 31)
 #define RB_MISSED_STORED (1ull << 30)
@@ -270,12 +270,18 @@ struct recorder {
 	struct evset events;
 	int max_id;
 	uint32_t subbuf_size;
+	uint32_t long_size; /* the kernel's, from header_page's commit field */
+	uint32_t hdr_size;  /* sub-buffer header: 8 + long_size */
 	uint32_t nr_cpus;
 	struct cpu_reader *cpus;
 	atomic_bool stop;    /* readers: drain what is left and exit */
 	atomic_bool bounded; /* the size bound was reached */
 	pthread_mutex_t stats_lock;
-	uint64_t start_snapshot_bytes;
+	/* Read by the reader threads for the size bound, written by the main thread. */
+	_Atomic uint64_t start_snapshot_bytes; /* start snapshots as written, kpageflags included */
+	_Atomic uint64_t periodic_bytes;       /* the last periodic round: snapshots, loss, kmsg */
+	uint64_t start_kpage_bytes;	       /* of the start snapshots, the per-pfn picture */
+	bool end_kpage_dropped;
 	size_t stage_cap;      /* staging bytes per CPU; smaller under a tight --max-size */
 	uint64_t size_reserve; /* room kept for what is written after a stop */
 	uint64_t t_start, t_end;
@@ -332,6 +338,24 @@ static uint64_t count_events(struct cpu_reader *cr, const uint8_t *data, uint32_
 	return n;
 }
 
+/*
+ * What must still fit after recording stops: the end snapshots (a quarter more than the start
+ * ones took, as the picture may compress worse), a last staging buffer from every CPU plus
+ * one being written when the bound was noticed, a periodic round, END and the index.
+ */
+static uint64_t end_reserve(struct recorder *rec)
+{
+	return rec->start_snapshot_bytes * 5 / 4 + rec->size_reserve + rec->periodic_bytes +
+	       arc_writer_finish_bytes(rec->w);
+}
+
+/* Reached --max-size? Then recording ends: see mmtwin-record(1), "The size bound". */
+static bool at_size_bound(struct recorder *rec)
+{
+	return rec->o->max_size &&
+	       arc_writer_bytes(rec->w) + end_reserve(rec) >= (uint64_t)rec->o->max_size;
+}
+
 static int flush_stage(struct cpu_reader *cr, uint64_t now)
 {
 	struct recorder *rec = cr->rec;
@@ -345,9 +369,7 @@ static int flush_stage(struct cpu_reader *cr, uint64_t now)
 	cr->stage_len = 0;
 	if (ret)
 		atomic_store(&rec->stop, true);
-	else if (rec->o->max_size &&
-		 arc_writer_bytes(rec->w) + rec->start_snapshot_bytes + rec->size_reserve >=
-		     (uint64_t)rec->o->max_size)
+	else if (at_size_bound(rec))
 		atomic_store(&rec->bounded, true);
 	return ret;
 }
@@ -371,16 +393,17 @@ static int drain(struct cpu_reader *cr)
 		}
 		if (n == 0)
 			return 0;
-		if (n < SUBBUF_HDR)
+		if (n < rec->hdr_size)
 			continue;
-		commit_word = get_le64(cr->page + 8);
+		commit_word = rec->long_size == 8 ? get_le64(cr->page + 8) : get_le32(cr->page + 8);
 		commit = commit_word & COMMIT_MASK;
-		if (commit > rec->subbuf_size - SUBBUF_HDR)
-			commit = rec->subbuf_size - SUBBUF_HDR;
-		keep = SUBBUF_HDR + commit;
-		if ((commit_word & RB_MISSED_STORED) && keep + 8 <= rec->subbuf_size) {
-			cr->missed += get_le64(cr->page + keep);
-			keep += 8;
+		if (commit > rec->subbuf_size - rec->hdr_size)
+			commit = rec->subbuf_size - rec->hdr_size;
+		keep = rec->hdr_size + commit;
+		if ((commit_word & RB_MISSED_STORED) && keep + rec->long_size <= rec->subbuf_size) {
+			cr->missed += rec->long_size == 8 ? get_le64(cr->page + keep)
+							  : get_le32(cr->page + keep);
+			keep += rec->long_size;
 		} else if (commit_word & RB_MISSED_EVENTS) {
 			cr->missed_unknown = true;
 		}
@@ -399,7 +422,7 @@ static int drain(struct cpu_reader *cr)
 		memcpy(cr->stage + cr->stage_len + 4, cr->page, keep);
 		cr->stage_len += 4 + keep;
 		pthread_mutex_lock(&rec->stats_lock);
-		cr->events += count_events(cr, cr->page + SUBBUF_HDR, commit);
+		cr->events += count_events(cr, cr->page + rec->hdr_size, commit);
 		cr->subbufs++;
 		cr->bytes += keep;
 		pthread_mutex_unlock(&rec->stats_lock);
@@ -414,7 +437,7 @@ static void *reader_main(void *arg)
 	int ret = 0;
 
 	cr->tid = syscall(SYS_gettid);
-	while (!atomic_load(&rec->stop) && !ret) {
+	while (!atomic_load(&rec->stop) && !atomic_load(&rec->bounded) && !ret) {
 		struct pollfd p = {.fd = cr->fd, .events = POLLIN};
 		uint64_t now = now_mono_ns();
 		int timeout = now >= deadline ? 0 : (int)((deadline - now) / 1000000) + 1;
@@ -697,12 +720,32 @@ static int take_snapshots(struct recorder *rec, const char *tag, bool full)
 	if (!ret)
 		ret = take_settings(rec, "lru_gen", "/sys/kernel/mm/lru_gen", 0, tag, full);
 	if (!ret && full) {
+		uint64_t before;
+
 		ret = take_proctable(rec, tag);
+		before = arc_writer_type_bytes(rec->w, ARC_SEC_SNAPSHOT);
 		if (!ret && rec->o->kpageflags)
 			ret = take_kpage(rec, "kpageflags", "/proc/kpageflags", tag);
 		if (!ret && rec->o->kpageflags)
 			ret = take_kpage(rec, "kpagecount", "/proc/kpagecount", tag);
+		if (!strcmp(tag, "start"))
+			rec->start_kpage_bytes =
+			    arc_writer_type_bytes(rec->w, ARC_SEC_SNAPSHOT) - before;
 	}
+	return ret;
+}
+
+/* The kernel's pid -> comm cache, so dump can name the tasks of the events. */
+static int take_saved_cmdlines(struct recorder *rec)
+{
+	uint64_t t0 = now_mono_ns();
+	int size = 0, ret;
+	char *text = tracefs_instance_file_read(NULL, "saved_cmdlines", &size);
+
+	if (!text)
+		return 0;
+	ret = add_blob(rec, "saved_cmdlines", "end", t0, now_mono_ns(), text, size);
+	free(text);
 	return ret;
 }
 
@@ -801,25 +844,71 @@ static int kmsg_flush(struct recorder *rec)
 }
 
 /* ---- instance management ---- */
+#define REC_LOCK_DIR "/run/mmtwin"
+
+/*
+ * A running recorder holds an flock on REC_LOCK_DIR/record-PID.lock; an instance whose
+ * recorder's lock is free (or, without a lock file, whose pid is not an mmtwin) is stale.
+ */
+static bool recorder_alive(long pid)
+{
+	char path[64], *comm;
+	bool alive;
+	int fd;
+
+	snprintf(path, sizeof(path), REC_LOCK_DIR "/record-%ld.lock", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		alive = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		if (!alive)
+			unlink(path);
+		close(fd);
+		return alive;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	comm = read_file(path, NULL);
+	alive = comm && !strncmp(comm, "mmtwin", 6);
+	free(comm);
+	return alive;
+}
+
+static int take_lock(void)
+{
+	char path[64];
+	int fd;
+
+	mkdir(REC_LOCK_DIR, 0755);
+	snprintf(path, sizeof(path), REC_LOCK_DIR "/record-%d.lock", (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void drop_lock(int fd)
+{
+	char path[64];
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), REC_LOCK_DIR "/record-%d.lock", (int)getpid());
+	unlink(path);
+	close(fd);
+}
+
 static int stale_cb(const char *name, void *ctx)
 {
 	int *count = ctx;
 	struct tracefs_instance *inst;
-	char path[64], *comm;
 	long pid;
 
 	if (strncmp(name, REC_INSTANCE_PREFIX, strlen(REC_INSTANCE_PREFIX)))
 		return 0;
 	pid = strtol(name + strlen(REC_INSTANCE_PREFIX), NULL, 10);
-	if (pid <= 0)
+	if (pid <= 0 || pid == getpid() || recorder_alive(pid))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	comm = read_file(path, NULL);
-	if (comm && !strncmp(comm, "mmtwin", 6)) {
-		free(comm);
-		return 0; /* its recorder is alive */
-	}
-	free(comm);
 	inst = tracefs_instance_alloc(NULL, name);
 	if (inst) {
 		tracefs_instance_file_write(inst, "tracing_on", "0");
@@ -900,9 +989,11 @@ static int write_meta(struct recorder *rec)
 	for (char **a = rec->o->cmd; a && *a; a++)
 		fprintf(f, "%s%s", a == rec->o->cmd ? "" : " ", *a);
 	fprintf(f, "\nrecorder.pid=%d\n", (int)getpid());
-	fprintf(f, "events=");
-	for (size_t i = 0; i < rec->events.n; i++)
-		fprintf(f, "%s%s:%s", i ? "," : "", rec->events.v[i].sys, rec->events.v[i].name);
+	fprintf(f, "event_list=");
+	for (size_t i = 0, n = 0; i < rec->events.n; i++)
+		if (rec->events.v[i].enabled)
+			fprintf(f, "%s%s:%s", n++ ? "," : "", rec->events.v[i].sys,
+				rec->events.v[i].name);
 	fprintf(f, "\n");
 	fclose(f);
 	free(boot_id);
@@ -929,16 +1020,20 @@ static int write_formats(struct recorder *rec)
 	free(text);
 	for (size_t i = 0; i < rec->events.n && !ret; i++) {
 		struct evsel *e = &rec->events.v[i];
-		char *fmt = tracefs_event_file_read(NULL, e->sys, e->name, "format", &size);
+		char *fmt;
+
+		if (!e->enabled)
+			continue;
+		fmt = tracefs_event_file_read(NULL, e->sys, e->name, "format", &size);
 		size_t sl = strlen(e->sys) + 1;
 		char *payload, *idp;
 
 		if (!fmt)
 			continue;
-		idp = strstr(fmt, "\nID: ");
-		if (!idp && !strncmp(fmt, "name:", 5))
-			idp = strstr(fmt, "ID: ") - 1;
-		e->id = idp ? atoi(idp + 5) : -1;
+		idp = !strncmp(fmt, "ID: ", 4) ? fmt : strstr(fmt, "\nID: ");
+		if (idp && *idp == '\n')
+			idp++;
+		e->id = idp ? atoi(idp + 4) : -1;
 		if (e->id > rec->max_id)
 			rec->max_id = e->id;
 		payload = malloc(sl + size);
@@ -977,6 +1072,21 @@ static int setup_instance(struct recorder *rec, FILE *err)
 		fprintf(err, "mmtwin record: cannot set the per-CPU buffer to %lld KiB: %s\n",
 			(long long)rec->o->buffer_kb, strerror(errno));
 		return -1;
+	}
+	{
+		/* The kernel's long size, from the commit field of the sub-buffer header. */
+		char *hp = tracefs_instance_file_read(NULL, "events/header_page", NULL);
+		char *c = hp ? strstr(hp, " commit;") : NULL;
+		char *sz = c ? strstr(c, "size:") : NULL;
+
+		rec->long_size = sz ? atoi(sz + 5) : 0;
+		free(hp);
+		if (rec->long_size != 4 && rec->long_size != 8) {
+			fprintf(err, "mmtwin record: cannot read the sub-buffer header layout from "
+				     "events/header_page\n");
+			return -1;
+		}
+		rec->hdr_size = 8 + rec->long_size;
 	}
 	/* Wake readers when a quarter of the ring is full: room to spare at high rates. */
 	tracefs_instance_file_write(rec->inst, "buffer_percent", "25");
@@ -1021,7 +1131,7 @@ static void size_plan(struct recorder *rec)
 		rec->stage_cap = max / 16 / rec->nr_cpus;
 	if (rec->stage_cap < 4 * (size_t)rec->subbuf_size + 64)
 		rec->stage_cap = 4 * (size_t)rec->subbuf_size + 64;
-	rec->size_reserve = rec->nr_cpus * (rec->stage_cap + ARC_SECT_HDR_SIZE) + 65536;
+	rec->size_reserve = rec->nr_cpus * 2 * (rec->stage_cap + ARC_SECT_HDR_SIZE) + 65536;
 }
 
 static int start_readers(struct recorder *rec, FILE *err)
@@ -1195,6 +1305,8 @@ static char *end_text(struct recorder *rec)
 		fprintf(f, "cpu%u.tid=%d\n", c, (int)cr->tid);
 	}
 	fprintf(f, "events=%" PRIu64 "\n", total);
+	if (rec->end_kpage_dropped)
+		fprintf(f, "end_kpageflags=dropped (no room under --max-size)\n");
 	if (rec->child && rec->child_done)
 		fprintf(f, "command_status=%d\n", rec->child_status);
 	fclose(f);
@@ -1206,7 +1318,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 	struct recorder rec = {.o = o, .out = o->quiet ? NULL : out, .kmsg_fd = -1, .max_id = 0};
 	struct arc_file_header hdr = {0};
 	sigset_t mask, orig;
-	int sfd = -1, rc = 1;
+	int sfd = -1, rc = 1, lock_fd = -1, eret;
 	uint64_t next_snap, next_proc, deadline = 0, file_bytes = 0, raw_bytes = 0, event_bytes = 0;
 	char *et;
 
@@ -1216,10 +1328,13 @@ int rec_run(const struct rec_options *o, FILE *out)
 				"(are you root?)\n");
 		return 1;
 	}
+	lock_fd = take_lock();
 	rec_cleanup_stale(rec.out ? rec.out : NULL);
-	if (evset_build(&rec.events, o->events, stderr)) {
+	eret = evset_build(&rec.events, o->events, stderr);
+	if (eret) {
 		evset_clear(&rec.events);
-		return 2;
+		drop_lock(lock_fd);
+		return eret == -EINVAL ? 2 : 1;
 	}
 	rec.nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
 
@@ -1235,7 +1350,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 		goto out;
 	hdr.subbuf_size = rec.subbuf_size;
 	hdr.nr_cpus = rec.nr_cpus;
-	hdr.long_size = sizeof(long);
+	hdr.long_size = rec.long_size;
 	hdr.start_realtime_ns = now_real_ns();
 	hdr.start_mono_ns = rec.t_start = now_mono_ns();
 	rec.w = arc_writer_create(o->output, &hdr, o->level);
@@ -1269,13 +1384,11 @@ int rec_run(const struct rec_options *o, FILE *out)
 		}
 		rec.start_snapshot_bytes = arc_writer_type_bytes(rec.w, ARC_SEC_SNAPSHOT) - before;
 	}
-	if (o->max_size && arc_writer_bytes(rec.w) + rec.start_snapshot_bytes + rec.size_reserve >=
-			       (uint64_t)o->max_size) {
+	if (at_size_bound(&rec)) {
 		fprintf(stderr,
 			"mmtwin record: --max-size %lld is too small: the snapshots and the room "
 			"kept for the end need about %" PRIu64 " bytes\n",
-			(long long)o->max_size,
-			arc_writer_bytes(rec.w) + rec.start_snapshot_bytes + rec.size_reserve);
+			(long long)o->max_size, arc_writer_bytes(rec.w) + end_reserve(&rec));
 		rc = 2;
 		goto out;
 	}
@@ -1348,7 +1461,13 @@ int rec_run(const struct rec_options *o, FILE *out)
 		}
 		if (now >= next_snap) {
 			bool proc = now >= next_proc;
+			uint64_t before = arc_writer_bytes(rec.w);
 
+			if (at_size_bound(&rec)) {
+				atomic_store(&rec.bounded, true);
+				rec.why = REC_STOP_MAX_SIZE;
+				break;
+			}
 			take_snapshots(&rec, "periodic", false);
 			if (proc) {
 				take_proctable(&rec, "periodic");
@@ -1356,6 +1475,7 @@ int rec_run(const struct rec_options *o, FILE *out)
 			}
 			write_loss(&rec);
 			kmsg_flush(&rec);
+			rec.periodic_bytes = arc_writer_bytes(rec.w) - before;
 			next_snap += o->snapshot_interval_ns;
 			if (next_snap < now)
 				next_snap = now + o->snapshot_interval_ns;
@@ -1369,21 +1489,24 @@ int rec_run(const struct rec_options *o, FILE *out)
 	stop_readers(&rec);
 	rec.t_end = now_mono_ns();
 	if (!arc_writer_error(rec.w)) {
-		bool room =
-		    !o->max_size || arc_writer_bytes(rec.w) + rec.start_snapshot_bytes + 65536 <=
-					(uint64_t)o->max_size;
+		/* Room left under the bound, with a quarter's margin over the start snapshots. */
+		uint64_t used = arc_writer_bytes(rec.w) + arc_writer_finish_bytes(rec.w) + 65536;
+		uint64_t full = rec.start_snapshot_bytes * 5 / 4;
+		uint64_t small = (rec.start_snapshot_bytes - rec.start_kpage_bytes) * 5 / 4;
 		struct rec_options tmp = *o;
 		const struct rec_options *saved = rec.o;
 
-		if (!room) {
-			/* Within the bound: keep the small end snapshots, drop the per-pfn picture.
-			 */
+		if (o->max_size && used + full > (uint64_t)o->max_size) {
+			/* Keep the small end snapshots, drop the per-pfn picture. */
 			tmp.kpageflags = false;
+			rec.end_kpage_dropped = o->kpageflags;
 			rec.o = &tmp;
 		}
-		take_snapshots(&rec, "end", true);
+		if (!o->max_size || used + small <= (uint64_t)o->max_size) {
+			take_snapshots(&rec, "end", true);
+			take_saved_cmdlines(&rec);
+		}
 		rec.o = saved;
-		take_file(&rec, "saved_cmdlines", "/sys/kernel/tracing/saved_cmdlines", "end");
 		kmsg_read(&rec);
 		kmsg_flush(&rec);
 		write_loss(&rec);
@@ -1407,9 +1530,11 @@ int rec_run(const struct rec_options *o, FILE *out)
 		raw_bytes = arc_writer_raw_bytes(rec.w);
 		event_bytes = arc_writer_type_bytes(rec.w, ARC_SEC_CPU_DATA);
 		et = end_text(&rec);
-		if (arc_writer_finish(rec.w, et ? et : "") < 0) {
+		int fret = arc_writer_finish(rec.w, et ? et : "");
+
+		if (fret < 0) {
 			fprintf(stderr, "mmtwin record: cannot finish %s: %s\n", o->output,
-				strerror(errno));
+				strerror(-fret));
 			rc = 4;
 		} else {
 			rc = 0;
@@ -1429,17 +1554,38 @@ out:
 		unlink(o->output);
 	}
 	if (rec.child && !rec.child_done) {
+		/* It had SIGTERM when recording stopped: give it 5 s, then SIGKILL. */
+		uint64_t give_up = now_mono_ns() + 5000000000ull;
+
 		if (rec.out)
 			fprintf(rec.out, "mmtwin record: waiting for the command to finish\n");
-		waitpid(rec.child, &rec.child_status, 0);
+		while (waitpid(rec.child, &rec.child_status, WNOHANG) == 0) {
+			if (now_mono_ns() > give_up) {
+				if (rec.out)
+					fprintf(rec.out,
+						"mmtwin record: the command ignores SIGTERM: "
+						"killed\n");
+				kill(rec.child, SIGKILL);
+				waitpid(rec.child, &rec.child_status, 0);
+				break;
+			}
+			usleep(20000);
+		}
 	}
 	evset_clear(&rec.events);
 	free(rec.kmsg);
 	if (rec.kmsg_fd >= 0)
 		close(rec.kmsg_fd);
-	if (sfd >= 0)
+	if (sfd >= 0) {
+		struct signalfd_siginfo si;
+
+		/* Signals that came after the stop are consumed, not delivered on unblocking. */
+		while (read(sfd, &si, sizeof(si)) == sizeof(si))
+			;
 		close(sfd);
+	}
 	pthread_sigmask(SIG_SETMASK, &orig, NULL);
 	pthread_mutex_destroy(&rec.stats_lock);
+	drop_lock(lock_fd);
 	return rc;
 }

@@ -142,7 +142,7 @@ int64_t parse_duration_ns(const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || !(v >= 0)) /* NaN fails the comparison too */
 		return -1;
 	if (!*end || !strcmp(end, "s"))
 		v *= 1e9;
@@ -168,7 +168,7 @@ int64_t parse_size(const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || !(v >= 0))
 		return -1;
 	switch (*end) {
 	case '\0':

@@ -20,4 +20,8 @@ err=$("$MMTWIN" info "$T/missing.mmt" 2>&1); is $? 1 "info on a missing file fai
 like "$err" "missing.mmt: cannot open" "and names the file"
 "$MMTWIN" dump --format=xml x >/dev/null 2>&1; is $? 2 "dump rejects an unknown format"
 "$MMTWIN" dump --from abc x >/dev/null 2>&1; is $? 2 "dump rejects a bad time"
+"$MMTWIN" dump --from nan x >/dev/null 2>&1; is $? 2 "dump rejects NaN"
+"$MMTWIN" record -o x -d nan >/dev/null 2>&1; is $? 2 "record rejects a NaN duration"
+"$MMTWIN" record -o x -b 3 >/dev/null 2>&1; is $? 2 "record rejects a buffer under 4 KiB"
+"$MMTWIN" record -o x -b 8T >/dev/null 2>&1; is $? 2 "record rejects an unknown buffer suffix"
 done_testing

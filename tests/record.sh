@@ -43,6 +43,23 @@ is $? 0 "size-bounded record succeeds"
 like "$out" "stopped by: size bound reached" "stopped by the size bound"
 size=$(stat -c %s "$T/m.mmt"); [ "$size" -le 1048576 ]; ok $? "archive within --max-size ($size bytes)"
 
+out=$("$MMTWIN" record -o "$T/r.mmt" -s 220K --no-kpageflags -e none,+oom:mark_victim -i 10ms -d 5 2>&1)
+is $? 0 "size-bounded record of a rare event succeeds"
+like "$out" "stopped by: size bound reached" "the snapshots alone reach the bound"
+size=$(stat -c %s "$T/r.mmt"); [ "$size" -le 225280 ]; ok $? "archive within --max-size ($size bytes)"
+
+"$MMTWIN" record -o "$T/t.mmt" --no-kpageflags -d 1 -- sh -c 'trap "" TERM; sleep 30' >"$T/out" 2>&1
+is $? 0 "a command that ignores SIGTERM does not hold record forever"
+like "$(cat "$T/out")" "ignores SIGTERM: killed" "and record says it killed it"
+
+"$MMTWIN" record -o "$T/g.mmt" --no-kpageflags -d 30 >"$T/out" 2>&1 & pid=$!
+sleep 1.5; kill -INT $pid; sleep 0.05; kill -INT $pid 2>/dev/null; kill -TERM $pid 2>/dev/null; wait $pid
+is $? 0 "signals after the stop do not kill record"
+like "$(cat "$T/out")" "stopped by: signal" "and its summary is complete"
+
+"$MMTWIN" record -q -o "$T/b.mmt" --no-kpageflags -b 2M -d 0.5; is $? 0 "-b takes a size with a suffix"
+like "$("$MMTWIN" info --json "$T/b.mmt")" '"trace.buffer_kb":"2048"' "2M is 2048 KiB"
+
 mkdir /sys/kernel/tracing/instances/mmtwin-999999 2>/dev/null
 out=$("$MMTWIN" record --cleanup); like "$out" "removed 1 tracefs instance" "--cleanup removes a dead recorder's instance"
 [ ! -d /sys/kernel/tracing/instances/mmtwin-999999 ]; ok $? "and it is gone"

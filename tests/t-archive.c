@@ -249,6 +249,22 @@ static void test_damage(void)
 		expect_error("damaged zstd frame", b, len, -EBADMSG, s1 + ARC_SECT_HDR_SIZE, "zstd",
 			     true);
 	}
+	{
+		/* A newer minor version may add section types; an equal one may not. */
+		memcpy(b, good, len);
+		put_le16(b + s1 + 4, 42);
+		put_le32(b + s1 + 44, arc_crc32c(0, b + s1, 44));
+		expect_error("unknown section type at the reader's minor version", b, len, -EBADMSG,
+			     s1 + 4, "unknown section type 42", false);
+		put_le16(b + 10, ARC_VERSION_MINOR + 1);
+		put_le32(b + 60, arc_crc32c(0, b, 60));
+		expect_error("unknown section type in a newer minor version is kept", b, len, 0, 0,
+			     "", false);
+	}
+	memcpy(b, good, len);
+	put_le64(b + len - 16, 64);
+	expect_error("trailer not pointing to the index", b, len, -EBADMSG, len - 16,
+		     "not to the index", false);
 	memcpy(b, good, len);
 	b[len - 3] = 'X';
 	expect_error("bad trailer", b, len, -EBADMSG, len - 16, "trailer", false);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "event.h"
 #include "json.h"
+#include "snapshot.h"
 #include "util.h"
 
 struct type_count {
@@ -39,6 +40,9 @@ struct info {
 	struct arc_loss *loss; /* last LOSS entry per CPU */
 	uint64_t *missed;
 	bool *missed_unknown;
+	long vm_first, vm_last; /* sections of the first and last vmstat snapshots, or -1 */
+	struct snap_kv vm_a, vm_b;
+	uint64_t vm_window_ns;
 };
 
 static void count_type(struct info *in, const char *name)
@@ -114,6 +118,11 @@ static int scan_sections(struct info *in, struct arc_error *err)
 				in->snaps[k].n++;
 				in->snaps[k].raw += b.len;
 			}
+			if (!strcmp(b.name, "vmstat")) {
+				if (in->vm_first < 0)
+					in->vm_first = i;
+				in->vm_last = i;
+			}
 		} else {
 			if (n % ARC_LOSS_SIZE) {
 				ret = -EBADMSG;
@@ -146,6 +155,67 @@ static int scan_sections(struct info *in, struct arc_error *err)
 	}
 	free(buf);
 	return ret;
+}
+
+/* Parse the first and last vmstat snapshots, for the deltas over the recording. */
+static int load_vmstat(struct info *in, struct arc_error *err)
+{
+	void *buf = NULL;
+	size_t cap = 0;
+	long idx[2] = {in->vm_first, in->vm_last};
+	struct snap_kv *kv[2] = {&in->vm_a, &in->vm_b};
+	int ret = 0;
+
+	for (int k = 0; k < 2 && in->vm_first >= 0 && in->vm_last > in->vm_first; k++) {
+		const struct arc_section *s = arc_reader_section(in->r, idx[k]);
+		struct snap_error se = {0};
+		struct arc_blob b;
+		long n = arc_reader_load(in->r, idx[k], &buf, &cap, err);
+
+		if (n < 0 || arc_blob_parse(buf, n, &b)) {
+			ret = n < 0 ? n : -EBADMSG;
+			break;
+		}
+		ret = snap_vmstat_parse(kv[k], b.data, b.len, &se);
+		if (ret) {
+			err->code = ret;
+			err->offset = s->offset + ARC_SECT_HDR_SIZE;
+			err->section = idx[k];
+			snprintf(err->msg, sizeof(err->msg),
+				 "section %ld (vmstat snapshot): line %d: %s", idx[k], se.line,
+				 se.msg);
+			break;
+		}
+		if (k)
+			in->vm_window_ns =
+			    s->ts_first - arc_reader_section(in->r, idx[0])->ts_first;
+	}
+	free(buf);
+	return ret;
+}
+
+/* Counters that changed between the first and last vmstat snapshots, in the kernel's order. */
+static void each_vmstat_delta(struct info *in, void (*fn)(void *, const char *, int64_t), void *arg)
+{
+	for (size_t i = 0; i < in->vm_b.nr; i++) {
+		const char *name = snap_kv_name(&in->vm_b, i);
+		uint64_t a;
+
+		if (snap_kv_get(&in->vm_a, name, &a) || a == in->vm_b.v[i].value)
+			continue;
+		fn(arg, name, (int64_t)(in->vm_b.v[i].value - a));
+	}
+}
+
+static void print_delta(void *arg, const char *name, int64_t d)
+{
+	(void)arg;
+	printf("  %-46s %+13" PRId64 "\n", name, d);
+}
+
+static void json_delta(void *arg, const char *name, int64_t d)
+{
+	json_int(arg, name, d);
 }
 
 static int decode_events(struct info *in, struct arc_error *err)
@@ -250,6 +320,22 @@ static void print_text(struct info *in)
 		       in->missed_unknown && in->missed_unknown[c] ? "+" : "");
 	}
 	printf("%s\n", total_lost ? "  (EVENTS WERE LOST)" : "");
+	{
+		uint64_t unread = 0;
+
+		for (uint32_t c = 0; c < h->nr_cpus; c++) {
+			char key[32];
+			const char *u;
+
+			snprintf(key, sizeof(key), "cpu%u.unread", c);
+			u = arc_reader_meta(r, key);
+			unread += u ? strtoull(u, NULL, 10) : 0;
+		}
+		if (unread)
+			printf("not recorded: %" PRIu64 " events still in the rings when recording "
+			       "ended (size bound)\n",
+			       unread);
+	}
 	printf("snapshots:  ");
 	for (size_t i = 0; i < in->nr_snaps; i++)
 		printf(" %s=%u", in->snaps[i].name, in->snaps[i].n);
@@ -267,6 +353,11 @@ static void print_text(struct info *in)
 	if (in->events)
 		printf("bytes/event: %.2f (event data as stored, section headers included)\n",
 		       (double)in->sec_stored[ARC_SEC_CPU_DATA] / in->events);
+	if (in->vm_b.nr) {
+		printf("vmstat:      changes between the first and last snapshots, %.3f s apart\n",
+		       in->vm_window_ns / 1e9);
+		each_vmstat_delta(in, print_delta, NULL);
+	}
 }
 
 static void print_json(struct info *in)
@@ -350,6 +441,12 @@ static void print_json(struct info *in)
 	if (in->events)
 		json_double(&j, "bytes_per_event",
 			    (double)in->sec_stored[ARC_SEC_CPU_DATA] / in->events);
+	if (in->vm_b.nr) {
+		json_int(&j, "vmstat_window_ns", in->vm_window_ns);
+		json_obj_begin(&j, "vmstat_deltas");
+		each_vmstat_delta(in, json_delta, &j);
+		json_obj_end(&j);
+	}
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -373,7 +470,7 @@ int cmd_info(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct info in = {0};
+	struct info in = {.vm_first = -1, .vm_last = -1};
 	struct arc_error err = {0};
 	bool json = false;
 	int c, rc = EXIT_OK, ret;
@@ -405,6 +502,8 @@ int cmd_info(int argc, char **argv)
 	if (!ret)
 		ret = scan_sections(&in, &err);
 	if (!ret)
+		ret = load_vmstat(&in, &err);
+	if (!ret)
 		ret = decode_events(&in, &err);
 	if (ret < 0) {
 		cli_archive_error("info", argv[optind], &err);
@@ -427,6 +526,8 @@ int cmd_info(int argc, char **argv)
 	free(in.loss);
 	free(in.missed);
 	free(in.missed_unknown);
+	snap_kv_release(&in.vm_a);
+	snap_kv_release(&in.vm_b);
 	arc_reader_free(in.r);
 	return rc;
 }

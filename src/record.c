@@ -257,6 +257,7 @@ struct cpu_reader {
 	pid_t tid;
 	/* statistics, read by the main thread after join or under rec->stats_lock */
 	uint64_t subbufs, bytes, missed, events;
+	uint64_t unread; /* events left in the ring when recording ended (size bound) */
 	bool missed_unknown;
 	uint32_t *counts; /* per event id, sized rec->max_id + 1 */
 };
@@ -1274,6 +1275,18 @@ static void summary(struct recorder *rec, FILE *f, uint64_t file_bytes, uint64_t
 		fprintf(f, " cpu%u=%" PRIu64 "%s", c, l, cr->missed_unknown ? "+" : "");
 	}
 	fprintf(f, "%s\n", lost ? "  (EVENTS WERE LOST)" : "");
+	{
+		uint64_t unread = 0;
+
+		for (uint32_t c = 0; c < rec->nr_cpus; c++)
+			unread += rec->cpus[c].unread;
+		if (unread)
+			fprintf(f,
+				"not recorded: %" PRIu64
+				" events still in the rings when recording "
+				"ended at the size bound\n",
+				unread);
+	}
 	fprintf(f, "snapshots: %u sections, %.1f MiB raw\n", rec->nr_snapshots,
 		rec->snapshot_bytes / 1048576.0);
 	fprintf(f, "archive: %s, %.2f MiB (%.2f MiB raw, ratio %.1fx)\n", rec->o->output,
@@ -1303,6 +1316,7 @@ static char *end_text(struct recorder *rec)
 		fprintf(f, "cpu%u.events=%" PRIu64 "\ncpu%u.missed=%" PRIu64 "%s\n", c, cr->events,
 			c, cr->missed, cr->missed_unknown ? "+" : "");
 		fprintf(f, "cpu%u.tid=%d\n", c, (int)cr->tid);
+		fprintf(f, "cpu%u.unread=%" PRIu64 "\n", c, cr->unread);
 	}
 	fprintf(f, "events=%" PRIu64 "\n", total);
 	if (rec->end_kpage_dropped)
@@ -1488,6 +1502,18 @@ int rec_run(const struct rec_options *o, FILE *out)
 	tracefs_instance_file_write(rec.inst, "tracing_on", "0");
 	stop_readers(&rec);
 	rec.t_end = now_mono_ns();
+	for (uint32_t c = 0; c < rec.nr_cpus; c++) {
+		/* Only a size bound leaves events behind: say how many, never drop them silently.
+		 */
+		char file[64], *text;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%u/stats", c);
+		text = tracefs_instance_file_read(rec.inst, file, NULL);
+		if (text) {
+			rec.cpus[c].unread = stat_field(text, "entries:");
+			free(text);
+		}
+	}
 	if (!arc_writer_error(rec.w)) {
 		/* Room left under the bound, with a quarter's margin over the start snapshots. */
 		uint64_t used = arc_writer_bytes(rec.w) + arc_writer_finish_bytes(rec.w) + 65536;

@@ -3,7 +3,7 @@
 # How: no swap added, free memory shrunk to 1 GiB; a process with oom_score_adj 0 holds 256 MiB,
 # and a hog with oom_score_adj 1000 asks for twice the free memory: the OOM killer picks it.
 SCN_DESTRUCTIVE=1
-SCN_MAX_SIZE=12M
+SCN_MAX_SIZE=6M
 scn_setup() {
 	FREE=1024
 	[ "$(awk 'NR > 1' /proc/swaps | wc -l)" = 0 ] || scn_die "swap is active: the hog would swap instead"

@@ -2,7 +2,7 @@
 # How: a memory cgroup limited to 256 MiB (128 MiB with --quick), without swap; inside it a
 # file of half the limit is read (page cache charged to the group), then an anonymous hog
 # asks for twice the limit and is killed by the group's OOM killer.
-SCN_MAX_SIZE=12M
+SCN_MAX_SIZE=6M
 scn_setup() {
 	LIMIT=$([ "$QUICK" = 1 ] && echo 128 || echo 256)
 	make_memcg mmtwin-scenario "$LIMIT"

@@ -150,7 +150,7 @@ unsigned int an_bucket_of(uint64_t ns)
 {
 	unsigned int b = 0;
 
-	while (ns >= an_bucket_upper[b])
+	while (b < AN_NR_BUCKETS - 1 && ns >= an_bucket_upper[b])
 		b++;
 	return b;
 }

@@ -599,6 +599,38 @@ int64_t ev_int(const struct ev_record *rec, enum ev_field f)
 	return (int64_t)v;
 }
 
+int ev_str(const struct ev_record *rec, enum ev_field f, char *buf, size_t len)
+{
+	const struct tep_format_field *fld;
+	const char *p;
+	size_t n;
+
+	if (len)
+		buf[0] = '\0';
+	if (!ev_has(rec, f) || !len)
+		return -1;
+	fld = rec->type->fields[f];
+	if (fld->offset + fld->size > (unsigned int)rec->size)
+		return -1;
+	if (fld->flags & TEP_FIELD_IS_DYNAMIC) {
+		uint32_t loc = get_le32((const uint8_t *)rec->data + fld->offset);
+		uint32_t off = loc & 0xffff, l = loc >> 16;
+
+		if (off + l > (uint32_t)rec->size)
+			return -1;
+		p = (const char *)rec->data + off;
+		n = strnlen(p, l);
+	} else {
+		p = (const char *)rec->data + fld->offset;
+		n = strnlen(p, fld->size);
+	}
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return (int)n;
+}
+
 void ev_print_info(struct ev_reader *ev, const struct ev_record *rec, struct trace_seq *s)
 {
 	struct tep_record r = {.ts = rec->ts,

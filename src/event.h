@@ -15,6 +15,7 @@
 #define MMTWIN_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "archive.h"
@@ -169,7 +170,11 @@ enum ev_kind {
 	X(UNUSED_SCAN, "unused_scan")                                                              \
 	X(NEW_SCAN, "new_scan")                                                                    \
 	X(GFP_MASK, "gfp_mask")                                                                    \
-	X(ISOLATE_MODE, "isolate_mode")
+	X(ISOLATE_MODE, "isolate_mode")                                                            \
+	X(SHRINK, "shrink")                                                                        \
+	X(COMM, "comm")                                                                            \
+	X(UID, "uid")                                                                              \
+	X(ZONE_IDX, "zone_idx")
 
 enum ev_field {
 #define X(f, name) EVF_##f,
@@ -223,6 +228,11 @@ bool ev_has(const struct ev_record *rec, enum ev_field f);
 /* Field F as an integer (sign-extended if signed); 0 if absent. */
 int64_t ev_int(const struct ev_record *rec, enum ev_field f);
 uint64_t ev_u64(const struct ev_record *rec, enum ev_field f);
+/*
+ * String field F (a fixed char array or a __data_loc string) copied into BUF, NUL-terminated.
+ * Returns the length, or -1 (and BUF empty) when the event has no such field or it is damaged.
+ */
+int ev_str(const struct ev_record *rec, enum ev_field f, char *buf, size_t len);
 
 /* Print the event's fields the way libtraceevent does (the print fmt) into S. */
 void ev_print_info(struct ev_reader *ev, const struct ev_record *rec, struct trace_seq *s);

@@ -16,6 +16,7 @@ static const struct {
     {"record", cmd_record, "record kernel memory events and /proc snapshots into an archive"},
     {"info", cmd_info, "describe an archive: host, span, events, loss, sizes"},
     {"dump", cmd_dump, "print an archive's events in time order"},
+    {"analyze", cmd_analyze, "report allocation, reclaim, compaction, OOM; check vmstat"},
 };
 
 static void usage(FILE *f)

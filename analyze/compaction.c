@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Compaction (mm/compaction.c, mm/page_alloc.c:__alloc_pages_direct_compact()).
+ *
+ * A direct compaction attempt starts at mm_compaction_try_to_compact_pages and is followed,
+ * on the same task, by the events of each zone it visits: mm_compaction_deferred (result
+ * DEFERRED), mm_compaction_suitable (SKIPPED unless "continue"), mm_compaction_begin/end
+ * (the end status), or nothing when the zone's watermark already passes (SUCCESS).
+ * try_to_compact_pages() returns the highest result; a SUCCESS stops the zone loop with
+ * compaction_defer_reset(alloc_success=false). The caller counts COMPACTSTALL unless the
+ * result is SKIPPED, then COMPACTSUCCESS and a second compaction_defer_reset(true) if it got
+ * a page, or COMPACTFAIL. So the attempt's outcome is rebuilt from the events alone:
+ * a defer_reset right after an end with status success, or for a zone not visited yet in
+ * this attempt, closes the zone loop; any other defer_reset is the allocation's success.
+ * The attempt ends at the task's next slow-path event (see an_compact_maybe_close()).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "internal.h"
+#include "util.h"
+
+enum caller { C_DIRECT, C_KCOMPACTD, C_PROACTIVE, C_OTHER };
+static const char *const caller_names[] = {"direct", "kcompactd", "proactive", "other"};
+static const char *const prio_names[] = {"sync_full", "sync_light", "async"};
+
+static void attempt_close(struct an_ctx *an, struct an_task *t)
+{
+	struct an_compact *cp = &an->cp;
+	unsigned int b;
+
+	if (!t->dc_open)
+		return;
+	t->dc_open = false;
+	cp->outcome[t->dc_rc]++;
+	/* __alloc_pages_direct_compact(): no stall when every zone was skipped */
+	if (t->dc_rc == AN_CR_SKIPPED || t->dc_rc == AN_CR_NOT_SUITABLE_ZONE)
+		return;
+	b = an_bin(an, t->dc_begin);
+	cp->stalls++;
+	cp->bin_stall[b]++;
+	an_xc_add(an, AN_XC_COMPACT_STALL, 1);
+	an_lat_add(&cp->stall_lat, t->dc_last - t->dc_begin);
+	t->dc_stalls++;
+	t->dc_ns += t->dc_last - t->dc_begin;
+	if (t->dc_alloc_success) {
+		cp->success++;
+		cp->bin_success[b]++;
+		an_xc_add(an, AN_XC_COMPACT_SUCCESS, 1);
+	} else {
+		cp->fail++;
+		an_xc_add(an, AN_XC_COMPACT_FAIL, 1);
+	}
+}
+
+void an_compact_maybe_close(struct an_ctx *an, const struct ev_record *rec, struct an_task *t)
+{
+	if (!t->dc_open)
+		return;
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC:
+		/* the end of __alloc_pages(); an interrupt's allocation has another order */
+		if (ev_int(rec, EVF_ORDER) != t->dc_order)
+			return;
+		break;
+	case EV_DIRECT_RECLAIM_BEGIN:
+	case EV_COMPACTION_TRY_TO_COMPACT_PAGES:
+	case EV_OOM_COMPACT_RETRY:
+	case EV_OOM_RECLAIM_RETRY_ZONE:
+	case EV_OOM_MARK_VICTIM:
+	case EV_WAKEUP_KSWAPD:
+		break;
+	default:
+		return;
+	}
+	attempt_close(an, t);
+}
+
+/*
+ * compact_zone() adds the run's scanner totals to COMPACTMIGRATE/FREE_SCANNED as it ends,
+ * kcompactd then to its own counters: count them at the end event, so that a snapshot taken
+ * during a run sees them on the same side as the kernel does.
+ */
+static void scanned_flush(struct an_ctx *an, struct an_task *t)
+{
+	an_xc_add(an, AN_XC_COMPACT_MIGRATE_SCANNED, t->run_migrate_scanned);
+	an_xc_add(an, AN_XC_COMPACT_FREE_SCANNED, t->run_free_scanned);
+	if (t->kcompactd) {
+		an_xc_add(an, AN_XC_COMPACT_DAEMON_MIGRATE_SCANNED, t->run_migrate_scanned);
+		an_xc_add(an, AN_XC_COMPACT_DAEMON_FREE_SCANNED, t->run_free_scanned);
+	}
+	t->run_migrate_scanned = t->run_free_scanned = 0;
+}
+
+static void rc_max(struct an_task *t, int r)
+{
+	if (r > t->dc_rc && r < AN_NR_CR)
+		t->dc_rc = r;
+}
+
+static enum caller caller_of(const struct an_task *t)
+{
+	if (t->dc_open)
+		return C_DIRECT;
+	if (t->kcompactd)
+		return t->kc_woken ? C_KCOMPACTD : C_PROACTIVE;
+	return C_OTHER;
+}
+
+static unsigned int cr_index(int64_t r)
+{
+	return r >= 0 && r < AN_NR_CR ? (unsigned int)r : AN_CR_CONTINUE;
+}
+
+void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_task *t)
+{
+	struct an_compact *cp = &an->cp;
+	uint64_t sc, tk;
+	int64_t v;
+
+	switch (rec->kind) {
+	case EV_COMPACTION_TRY_TO_COMPACT_PAGES:
+		cp->attempts++;
+		cp->att_order[an_order_index(ev_int(rec, EVF_ORDER))]++;
+		v = ev_int(rec, EVF_PRIO);
+		if (v >= 0 && v < 3)
+			cp->att_prio[v]++;
+		t->dc_open = true;
+		t->dc_begin = t->dc_last = rec->ts;
+		t->dc_order = (int)ev_int(rec, EVF_ORDER);
+		t->dc_prio = (int)v;
+		t->dc_rc = AN_CR_SKIPPED;
+		t->dc_touched = 0;
+		t->dc_end_success = t->dc_loop_success = t->dc_alloc_success = false;
+		return;
+	case EV_COMPACTION_DEFERRED:
+		cp->deferred++;
+		if (t->dc_open) {
+			t->dc_touched |= 1u << (ev_int(rec, EVF_IDX) & 31);
+			rc_max(t, AN_CR_DEFERRED);
+		}
+		break;
+	case EV_COMPACTION_DEFER_COMPACTION:
+		cp->defer_compaction++;
+		break;
+	case EV_COMPACTION_SUITABLE:
+		v = cr_index(ev_int(rec, EVF_RET));
+		cp->suitable[v]++;
+		if (t->dc_open)
+			t->dc_touched |= 1u << (ev_int(rec, EVF_IDX) & 31);
+		break;
+	case EV_COMPACTION_FINISHED:
+		cp->finished[cr_index(ev_int(rec, EVF_RET))]++;
+		break;
+	case EV_COMPACTION_BEGIN: {
+		enum caller c = caller_of(t);
+
+		cp->runs[c]++;
+		if (c == C_PROACTIVE)
+			cp->proactive_runs++;
+		t->dc_run_begin = rec->ts;
+		break;
+	}
+	case EV_COMPACTION_END: {
+		enum caller c = caller_of(t);
+
+		v = cr_index(ev_int(rec, EVF_STATUS));
+		cp->run_status[c][v]++;
+		if (t->dc_run_begin)
+			an_lat_add(&cp->run_lat, rec->ts - t->dc_run_begin);
+		t->dc_run_begin = 0;
+		scanned_flush(an, t);
+		if (t->dc_open) {
+			rc_max(t, (int)v);
+			t->dc_end_success = v == AN_CR_SUCCESS;
+		}
+		break;
+	}
+	case EV_COMPACTION_DEFER_RESET:
+		cp->defer_reset++;
+		if (t->dc_open) {
+			uint32_t z = 1u << (ev_int(rec, EVF_IDX) & 31);
+
+			if (t->dc_end_success ||
+			    (!t->dc_loop_success && !(t->dc_touched & z))) {
+				t->dc_loop_success = true;
+				t->dc_end_success = false;
+				rc_max(t, AN_CR_SUCCESS);
+			} else {
+				t->dc_alloc_success = true;
+			}
+			t->dc_touched |= z;
+		}
+		break;
+	case EV_COMPACTION_ISOLATE_MIGRATEPAGES:
+		sc = ev_u64(rec, EVF_NR_SCANNED);
+		tk = ev_u64(rec, EVF_NR_TAKEN);
+		cp->mig_scanned += sc;
+		cp->mig_taken += tk;
+		an_xc_add(an, AN_XC_COMPACT_ISOLATED, tk);
+		t->run_migrate_scanned += sc;
+		if (!t->dc_run_begin)
+			scanned_flush(an, t);
+		break;
+	case EV_COMPACTION_ISOLATE_FREEPAGES:
+	case EV_COMPACTION_FAST_ISOLATE_FREEPAGES:
+		sc = ev_u64(rec, EVF_NR_SCANNED);
+		tk = ev_u64(rec, EVF_NR_TAKEN);
+		if (rec->kind == EV_COMPACTION_FAST_ISOLATE_FREEPAGES) {
+			cp->fast_scanned += sc;
+			cp->fast_taken += tk;
+		} else {
+			cp->free_scanned += sc;
+			cp->free_taken += tk;
+		}
+		an_xc_add(an, AN_XC_COMPACT_ISOLATED, tk);
+		t->run_free_scanned += sc;
+		if (!t->dc_run_begin)
+			scanned_flush(an, t);
+		break;
+	case EV_COMPACTION_MIGRATEPAGES:
+		cp->migrated += ev_u64(rec, EVF_NR_MIGRATED);
+		cp->mig_failed += ev_u64(rec, EVF_NR_FAILED);
+		an_xc_add(an, AN_XC_PGMIGRATE_SUCCESS, ev_u64(rec, EVF_NR_MIGRATED));
+		break;
+	case EV_COMPACTION_KCOMPACTD_WAKE:
+		t->kcompactd = true;
+		t->kc_woken = true;
+		cp->kc_wakes++;
+		an_xc_add(an, AN_XC_COMPACT_DAEMON_WAKE, 1);
+		break;
+	case EV_COMPACTION_KCOMPACTD_SLEEP:
+		t->kcompactd = true;
+		t->kc_woken = false;
+		cp->kc_sleeps++;
+		break;
+	case EV_COMPACTION_WAKEUP_KCOMPACTD:
+		cp->kc_requests++;
+		break;
+	case EV_OOM_COMPACT_RETRY:
+		v = ev_int(rec, EVF_RESULT);
+		cp->retry[v >= 1 && v <= 3 ? v : 0]++;
+		break;
+	default:
+		return;
+	}
+	if (t->dc_open)
+		t->dc_last = rec->ts;
+}
+
+void an_compact_finish(struct an_ctx *an)
+{
+	for (size_t i = 0; i < an->tasks_cap; i++)
+		if (an->tasks[i].used) {
+			attempt_close(an, &an->tasks[i]);
+			scanned_flush(an, &an->tasks[i]);
+		}
+}
+
+void an_print_compaction(struct an_ctx *an, struct an_out *o)
+{
+	static const struct an_col rcols[] = {
+	    {"result", "result", AN_COL_STR, 0},
+	    {"code", "code", AN_COL_U64, 0},
+	    {"count", "count", AN_COL_U64, 0},
+	};
+	static const struct an_col ocols[] = {
+	    {"order", "order", AN_COL_U64, 0},
+	    {"attempts", "attempts", AN_COL_U64, 0},
+	};
+	static const struct an_col pcols[] = {
+	    {"priority", "priority", AN_COL_STR, 0},
+	    {"attempts", "attempts", AN_COL_U64, 0},
+	};
+	static const struct an_col zcols[] = {
+	    {"caller", "caller", AN_COL_STR, 0},
+	    {"result", "end status", AN_COL_STR, 0},
+	    {"count", "runs", AN_COL_U64, 0},
+	};
+	static const char *const retry_names[] = {"?", "failed", "withdrawn", "progress"};
+	struct an_compact *cp = &an->cp;
+
+	an_out_section(o, "compaction", "Compaction");
+	an_out_u64(o, "attempts", "direct compaction attempts", cp->attempts,
+		   "(try_to_compact_pages)");
+	an_out_u64(o, "stalls", "stalls", cp->stalls, "(attempts not skipped: compact_stall)");
+	an_out_u64(o, "success", "  success", cp->success, "(a page was allocated)");
+	an_out_u64(o, "fail", "  fail", cp->fail, "");
+	an_out_dbl(o, "efficiency_pct", "compaction efficiency",
+		   cp->stalls ? 100.0 * cp->success / cp->stalls : 0.0, 1,
+		   "% (success*100/stall, as MMTests)");
+	an_out_table(o, "outcomes", "Direct attempts by result (try_to_compact_pages' return)",
+		     rcols, 3);
+	for (int r = 0; r < AN_NR_CR; r++)
+		if (cp->outcome[r])
+			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->outcome[r]);
+	an_out_table_end(o);
+	an_out_table(o, "by_order", "Direct attempts by order", ocols, 2);
+	for (unsigned int i = 0; i < AN_MAX_ORDER; i++)
+		if (cp->att_order[i])
+			an_out_row(o, (uint64_t)i, cp->att_order[i]);
+	an_out_table_end(o);
+	an_out_table(o, "by_priority", "Direct attempts by priority", pcols, 2);
+	for (int p = 0; p < 3; p++)
+		if (cp->att_prio[p])
+			an_out_row(o, prio_names[p], cp->att_prio[p]);
+	an_out_table_end(o);
+	an_out_latency(o, "stall_latency", "Direct compaction stall latency", &cp->stall_lat);
+	an_out_table(o, "zone_runs", "Zone compactions (mm_compaction_begin/end) by caller", zcols,
+		     3);
+	for (int c = 0; c < 4; c++)
+		for (int r = 0; r < AN_NR_CR; r++)
+			if (cp->run_status[c][r])
+				an_out_row(o, caller_names[c], an_compact_result_name(r),
+					   cp->run_status[c][r]);
+	an_out_table_end(o);
+	an_out_latency(o, "run_latency", "Zone compaction run latency", &cp->run_lat);
+	an_out_table(o, "suitable", "Suitability verdicts (mm_compaction_suitable)", rcols, 3);
+	for (int r = 0; r < AN_NR_CR; r++)
+		if (cp->suitable[r])
+			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->suitable[r]);
+	an_out_table_end(o);
+	an_out_table(o, "finished", "Finish checks (mm_compaction_finished)", rcols, 3);
+	for (int r = 0; r < AN_NR_CR; r++)
+		if (cp->finished[r])
+			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->finished[r]);
+	an_out_table_end(o);
+	an_out_u64(o, "deferred", "deferred (skipped by deferral)", cp->deferred, "");
+	an_out_u64(o, "defer_compaction", "deferrals started", cp->defer_compaction, "");
+	an_out_u64(o, "defer_reset", "deferral resets", cp->defer_reset, "");
+	an_out_u64(o, "migrate_scanned", "migrate scanner: scanned", cp->mig_scanned, "pages");
+	an_out_u64(o, "migrate_isolated", "migrate scanner: isolated", cp->mig_taken, "pages");
+	an_out_u64(o, "free_scanned", "free scanner: scanned", cp->free_scanned, "pages");
+	an_out_u64(o, "free_isolated", "free scanner: isolated", cp->free_taken, "pages");
+	an_out_u64(o, "fast_free_scanned", "fast free search: scanned", cp->fast_scanned, "pages");
+	an_out_u64(o, "fast_free_isolated", "fast free search: isolated", cp->fast_taken, "pages");
+	an_out_u64(o, "migrated", "pages migrated", cp->migrated, "pages");
+	an_out_u64(o, "migrate_failed", "pages not migrated", cp->mig_failed, "pages");
+	an_out_dbl(o, "migrate_success_pct", "migration success",
+		   cp->migrated + cp->mig_failed
+		       ? 100.0 * cp->migrated / (cp->migrated + cp->mig_failed)
+		       : 0.0,
+		   1, "%");
+	an_out_u64(o, "kcompactd_requests", "kcompactd wake requests", cp->kc_requests, "");
+	an_out_u64(o, "kcompactd_wakes", "kcompactd wakes", cp->kc_wakes, "");
+	an_out_u64(o, "kcompactd_sleeps", "kcompactd sleeps", cp->kc_sleeps, "");
+	an_out_u64(o, "proactive_runs", "proactive zone compactions", cp->proactive_runs,
+		   "(kcompactd runs without a wake)");
+	for (int r = 1; r < 4; r++)
+		if (cp->retry[r]) {
+			char k[40], l[48];
+
+			snprintf(k, sizeof(k), "compact_retry_%s", retry_names[r]);
+			snprintf(l, sizeof(l), "compact_retry %s", retry_names[r]);
+			an_out_u64(o, k, l, cp->retry[r], "");
+		}
+	an_out_section_end(o);
+}

@@ -116,10 +116,14 @@ static bool has_allocs(const struct an_task *t)
 void an_print_alloc(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col om_cols[] = {
-	    {"order", "order", AN_COL_U64, 0},	     {"migratetype", "migratetype", AN_COL_U64, 0},
-	    {"migratetype_name", "name", AN_COL_STR, 0}, {"allocs", "allocs", AN_COL_U64, 0},
-	    {"pages", "pages", AN_COL_U64, 0},	     {"pcp_refill", "pcp refill pages", AN_COL_U64, 0},
-	    {"buddy", "buddy direct", AN_COL_U64, 0},   {"pcp_drain", "pcp drain pages", AN_COL_U64, 0},
+	    {"order", "order", AN_COL_U64, 0},
+	    {"migratetype", "migratetype", AN_COL_U64, 0},
+	    {"migratetype_name", "name", AN_COL_STR, 0},
+	    {"allocs", "allocs", AN_COL_U64, 0},
+	    {"pages", "pages", AN_COL_U64, 0},
+	    {"pcp_refill", "pcp refill pages", AN_COL_U64, 0},
+	    {"buddy", "buddy direct", AN_COL_U64, 0},
+	    {"pcp_drain", "pcp drain pages", AN_COL_U64, 0},
 	};
 	static const struct an_col gfp_cols[] = {
 	    {"gfp_class", "gfp class", AN_COL_STR, 0},
@@ -138,8 +142,8 @@ void an_print_alloc(struct an_ctx *an, struct an_out *o)
 	    {"failures", "failures", AN_COL_U64, 0},
 	};
 	static const struct an_col top_cols[] = {
-	    {"pid", "pid", AN_COL_I64, 0},	    {"comm", "comm", AN_COL_STR, 0},
-	    {"allocs", "allocs", AN_COL_U64, 0},   {"pages", "pages", AN_COL_U64, 0},
+	    {"pid", "pid", AN_COL_I64, 0},	     {"comm", "comm", AN_COL_STR, 0},
+	    {"allocs", "allocs", AN_COL_U64, 0},     {"pages", "pages", AN_COL_U64, 0},
 	    {"failures", "failures", AN_COL_U64, 0},
 	};
 	static const struct an_col rate_cols[] = {
@@ -190,8 +194,8 @@ void an_print_alloc(struct an_ctx *an, struct an_out *o)
 			an_out_row(o, an->gfp_class[g], a->gfp_n[g], a->gfp_pages[g],
 				   n ? 100.0 * a->gfp_n[g] / n : 0.0);
 	an_out_table_end(o);
-	an_out_table(o, "by_order_migratetype_gfp", "By order x migratetype x gfp class",
-		     ogm_cols, 4);
+	an_out_table(o, "by_order_migratetype_gfp", "By order x migratetype x gfp class", ogm_cols,
+		     4);
 	for (unsigned int i = 0; i < AN_MAX_ORDER; i++)
 		for (unsigned int m = 0; m < AN_MAX_MT; m++)
 			for (unsigned int g = 0; g < an->nr_gfp_class; g++)
@@ -214,7 +218,8 @@ void an_print_alloc(struct an_ctx *an, struct an_out *o)
 	an_out_dbl(o, "bin_s", "rate bin", bin_s, 1, "s");
 	an_out_table(o, "rate", "Rate over time", rate_cols, 4);
 	for (unsigned int b = 0; b < an->nr_bins; b++)
-		an_out_row(o, an_bin_start_s(an, b), a->bin_n[b] / bin_s, a->bin_pages[b] / bin_s, a->bin_fail[b]);
+		an_out_row(o, an_bin_start_s(an, b), a->bin_n[b] / bin_s, a->bin_pages[b] / bin_s,
+			   a->bin_fail[b]);
 	an_out_table_end(o);
 	an_out_section_end(o);
 }

@@ -148,12 +148,12 @@ struct an_task {
 	bool dc_open;
 	uint64_t dc_begin, dc_last;
 	int dc_order, dc_prio;
-	int dc_rc;		 /* max of the zone results so far */
-	uint32_t dc_touched;	 /* zones with a compaction event in this attempt */
-	bool dc_end_success;	 /* the last compaction_end said success: a loop reset follows */
-	bool dc_loop_success;	 /* the zone loop stopped on success */
-	bool dc_alloc_success;	 /* compaction_defer_reset(alloc_success): COMPACTSUCCESS */
-	uint64_t dc_run_begin;	 /* ts of an open mm_compaction_begin */
+	int dc_rc;		/* max of the zone results so far */
+	uint32_t dc_touched;	/* zones with a compaction event in this attempt */
+	bool dc_end_success;	/* the last compaction_end said success: a loop reset follows */
+	bool dc_loop_success;	/* the zone loop stopped on success */
+	unsigned int dc_resets; /* compaction_defer_reset events in this attempt */
+	uint64_t dc_run_begin;	/* ts of an open mm_compaction_begin */
 	/* scanner pages of the open run: compact_zone() counts them when it ends */
 	uint64_t run_free_scanned, run_migrate_scanned;
 	uint64_t dc_stalls, dc_ns;

@@ -11,7 +11,12 @@
  * result is SKIPPED, then COMPACTSUCCESS and a second compaction_defer_reset(true) if it got
  * a page, or COMPACTFAIL. So the attempt's outcome is rebuilt from the events alone:
  * a defer_reset right after an end with status success, or for a zone not visited yet in
- * this attempt, closes the zone loop; any other defer_reset is the allocation's success.
+ * this attempt, closes the zone loop (the result). Whether the allocation then succeeded is
+ * told by what comes next: COMPACTSUCCESS returns the page at once, so the task's next
+ * slow-path event is mm_page_alloc of the attempt's order, after at least one defer_reset
+ * (the allocation's own, which may be the only one when the page came from a zone the loop
+ * did not stop on). A failure goes on to retries, reclaim or OOM. The one case this misreads:
+ * a failed attempt whose very next freelist try succeeds with no event in between.
  * The attempt ends at the task's next slow-path event (see an_compact_maybe_close()).
  */
 #include "config.h"
@@ -26,7 +31,7 @@ enum caller { C_DIRECT, C_KCOMPACTD, C_PROACTIVE, C_OTHER };
 static const char *const caller_names[] = {"direct", "kcompactd", "proactive", "other"};
 static const char *const prio_names[] = {"sync_full", "sync_light", "async"};
 
-static void attempt_close(struct an_ctx *an, struct an_task *t)
+static void attempt_close(struct an_ctx *an, struct an_task *t, bool by_alloc)
 {
 	struct an_compact *cp = &an->cp;
 	unsigned int b;
@@ -45,7 +50,7 @@ static void attempt_close(struct an_ctx *an, struct an_task *t)
 	an_lat_add(&cp->stall_lat, t->dc_last - t->dc_begin);
 	t->dc_stalls++;
 	t->dc_ns += t->dc_last - t->dc_begin;
-	if (t->dc_alloc_success) {
+	if (by_alloc && t->dc_resets) {
 		cp->success++;
 		cp->bin_success[b]++;
 		an_xc_add(an, AN_XC_COMPACT_SUCCESS, 1);
@@ -64,7 +69,8 @@ void an_compact_maybe_close(struct an_ctx *an, const struct ev_record *rec, stru
 		/* the end of __alloc_pages(); an interrupt's allocation has another order */
 		if (ev_int(rec, EVF_ORDER) != t->dc_order)
 			return;
-		break;
+		attempt_close(an, t, true);
+		return;
 	case EV_DIRECT_RECLAIM_BEGIN:
 	case EV_COMPACTION_TRY_TO_COMPACT_PAGES:
 	case EV_OOM_COMPACT_RETRY:
@@ -75,7 +81,7 @@ void an_compact_maybe_close(struct an_ctx *an, const struct ev_record *rec, stru
 	default:
 		return;
 	}
-	attempt_close(an, t);
+	attempt_close(an, t, false);
 }
 
 /*
@@ -133,7 +139,8 @@ void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		t->dc_prio = (int)v;
 		t->dc_rc = AN_CR_SKIPPED;
 		t->dc_touched = 0;
-		t->dc_end_success = t->dc_loop_success = t->dc_alloc_success = false;
+		t->dc_end_success = t->dc_loop_success = false;
+		t->dc_resets = 0;
 		return;
 	case EV_COMPACTION_DEFERRED:
 		cp->deferred++;
@@ -183,13 +190,11 @@ void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		if (t->dc_open) {
 			uint32_t z = 1u << (ev_int(rec, EVF_IDX) & 31);
 
-			if (t->dc_end_success ||
-			    (!t->dc_loop_success && !(t->dc_touched & z))) {
+			t->dc_resets++;
+			if (t->dc_end_success || (!t->dc_loop_success && !(t->dc_touched & z))) {
 				t->dc_loop_success = true;
 				t->dc_end_success = false;
 				rc_max(t, AN_CR_SUCCESS);
-			} else {
-				t->dc_alloc_success = true;
 			}
 			t->dc_touched |= z;
 		}
@@ -254,7 +259,7 @@ void an_compact_finish(struct an_ctx *an)
 {
 	for (size_t i = 0; i < an->tasks_cap; i++)
 		if (an->tasks[i].used) {
-			attempt_close(an, &an->tasks[i]);
+			attempt_close(an, &an->tasks[i], false);
 			scanned_flush(an, &an->tasks[i]);
 		}
 }

@@ -48,6 +48,11 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o)
 		return NULL;
 	an->r = r;
 	an->o = *o;
+	{
+		const char *v = arc_reader_meta(r, "complete_until_ns");
+
+		an->complete_until = v ? strtoull(v, NULL, 10) : 0;
+	}
 	if (an->o.top <= 0)
 		an->o.top = 10;
 	an_lat_init(&an->rc.dr_lat);
@@ -188,7 +193,7 @@ void an_xc_add(struct an_ctx *an, enum an_xc id, uint64_t v)
 
 const char *an_mt_name(const struct an_ctx *an, unsigned int mt)
 {
-	static const char *const fallback[] = {"Unmovable", "Movable",	"Reclaimable",
+	static const char *const fallback[] = {"Unmovable",  "Movable", "Reclaimable",
 					       "HighAtomic", "CMA",	"Isolate"};
 
 	if (mt < an->nr_mt)
@@ -462,8 +467,8 @@ static int read_snapshots(struct an_ctx *an, struct arc_error *err)
 			if (have_zi && !an->nr_zone_names && zi.nr_zones) {
 				int node = zi.zones[0].node;
 
-				for (size_t z = 0; z < zi.nr_zones && an->nr_zone_names < AN_MAX_ZONES;
-				     z++)
+				for (size_t z = 0;
+				     z < zi.nr_zones && an->nr_zone_names < AN_MAX_ZONES; z++)
 					if (zi.zones[z].node == node)
 						snprintf(an->zone_name[an->nr_zone_names++],
 							 SNAP_NAME_LEN, "%s", zi.zones[z].name);
@@ -661,11 +666,20 @@ static int cmp_other(const void *a, const void *b)
 
 /* The sysctls that steer the policies the report is about. */
 static const char *const key_sysctls[] = {
-    "swappiness",	      "min_free_kbytes",	 "watermark_scale_factor",
-    "watermark_boost_factor", "extfrag_threshold",	 "compaction_proactiveness",
-    "compact_unevictable_allowed", "zone_reclaim_mode", "overcommit_memory",
-    "dirty_ratio",	      "dirty_background_ratio", "vfs_cache_pressure",
-    "percpu_pagelist_high_fraction", "lowmem_reserve_ratio",
+    "swappiness",
+    "min_free_kbytes",
+    "watermark_scale_factor",
+    "watermark_boost_factor",
+    "extfrag_threshold",
+    "compaction_proactiveness",
+    "compact_unevictable_allowed",
+    "zone_reclaim_mode",
+    "overcommit_memory",
+    "dirty_ratio",
+    "dirty_background_ratio",
+    "vfs_cache_pressure",
+    "percpu_pagelist_high_fraction",
+    "lowmem_reserve_ratio",
 };
 
 static const char *sysctl_get(const char *text, const char *name, char *buf, size_t len)
@@ -753,8 +767,8 @@ void an_print_summary(struct an_ctx *an, struct an_out *o)
 		for (size_t i = 0; i < ARRAY_SIZE(key_sysctls); i++) {
 			char a[128], b[128];
 			const char *s = sysctl_get(an->sysctl_first, key_sysctls[i], a, sizeof(a));
-			const char *e = an->sysctl_last ? sysctl_get(an->sysctl_last, key_sysctls[i],
-								     b, sizeof(b))
+			const char *e = an->sysctl_last ? sysctl_get(an->sysctl_last,
+								     key_sysctls[i], b, sizeof(b))
 							: s;
 
 			if (s || e)
@@ -768,11 +782,16 @@ void an_print_summary(struct an_ctx *an, struct an_out *o)
 void an_print(struct an_ctx *an, FILE *f, bool json)
 {
 	static void (*const printers[AN_NR_SECTIONS])(struct an_ctx *, struct an_out *) = {
-	    [AN_SEC_SUMMARY] = an_print_summary,     [AN_SEC_ALLOC] = an_print_alloc,
-	    [AN_SEC_FALLBACK] = an_print_fallback,   [AN_SEC_KSWAPD] = an_print_kswapd,
-	    [AN_SEC_DIRECT] = an_print_direct,	     [AN_SEC_LRU] = an_print_lru,
-	    [AN_SEC_SLAB] = an_print_slab,	     [AN_SEC_COMPACTION] = an_print_compaction,
-	    [AN_SEC_OOM] = an_print_oom,	     [AN_SEC_FRAG] = an_print_frag,
+	    [AN_SEC_SUMMARY] = an_print_summary,
+	    [AN_SEC_ALLOC] = an_print_alloc,
+	    [AN_SEC_FALLBACK] = an_print_fallback,
+	    [AN_SEC_KSWAPD] = an_print_kswapd,
+	    [AN_SEC_DIRECT] = an_print_direct,
+	    [AN_SEC_LRU] = an_print_lru,
+	    [AN_SEC_SLAB] = an_print_slab,
+	    [AN_SEC_COMPACTION] = an_print_compaction,
+	    [AN_SEC_OOM] = an_print_oom,
+	    [AN_SEC_FRAG] = an_print_frag,
 	    [AN_SEC_CROSSCHECK] = an_print_crosscheck,
 	};
 	struct an_out *o = an_out_new(f, json);

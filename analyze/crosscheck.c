@@ -57,9 +57,15 @@ static const char *const kind_names[] = {"exact", "events<=vmstat", "events>=vms
 static const char *const verdict_names[] = {"agree", "DIFFER", "n/a"};
 
 /* Was tracing on when snapshot I was taken? The recorder stops it before the end set. */
+/*
+ * Taken while tracing was on, and before the time up to which the archive holds every CPU's
+ * events (END complete_until_ns: earlier than the stop only when a size bound left events
+ * unread in the rings).
+ */
 static bool traced(const struct an_ctx *an, size_t i)
 {
-	return strcmp(an->vm[i].tag, "end") != 0;
+	return strcmp(an->vm[i].tag, "end") != 0 &&
+	       (!an->complete_until || an->vm[i].ts <= an->complete_until);
 }
 
 static enum an_xc_verdict verdict(enum an_xc_kind kind, uint64_t ev, uint64_t vm)
@@ -99,9 +105,12 @@ static bool vm_delta(const struct an_ctx *an, size_t a, size_t b, enum an_xc x, 
 void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col cols[] = {
-	    {"counter", "vmstat counter", AN_COL_STR, 0}, {"kind", "kind", AN_COL_STR, 0},
-	    {"events", "events", AN_COL_U64, 0},	   {"vmstat", "vmstat delta", AN_COL_U64, 0},
-	    {"difference", "events-vmstat", AN_COL_I64, 0}, {"verdict", "verdict", AN_COL_STR, 0},
+	    {"counter", "vmstat counter", AN_COL_STR, 0},
+	    {"kind", "kind", AN_COL_STR, 0},
+	    {"events", "events", AN_COL_U64, 0},
+	    {"vmstat", "vmstat delta", AN_COL_U64, 0},
+	    {"difference", "events-vmstat", AN_COL_I64, 0},
+	    {"verdict", "verdict", AN_COL_STR, 0},
 	};
 	static const struct an_col icols[] = {
 	    {"from_s", "from (s)", AN_COL_DBL, 3}, {"to_s", "to (s)", AN_COL_DBL, 3},

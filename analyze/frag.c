@@ -16,9 +16,8 @@
 #include "internal.h"
 #include "util.h"
 
-int an_frag_add(struct an_ctx *an, uint64_t ts, const char *tag,
-		const struct snap_buddyinfo *bi, const struct snap_pagetypeinfo *pt,
-		const struct snap_zoneinfo *zi)
+int an_frag_add(struct an_ctx *an, uint64_t ts, const char *tag, const struct snap_buddyinfo *bi,
+		const struct snap_pagetypeinfo *pt, const struct snap_zoneinfo *zi)
 {
 	struct an_frag_snap *v = realloc(an->frag, (an->nr_frag + 1) * sizeof(*v)), *f;
 
@@ -32,8 +31,8 @@ int an_frag_add(struct an_ctx *an, uint64_t ts, const char *tag,
 	for (size_t i = 0; i < bi->nr_zones && f->nr_zones < AN_MAX_ZONES; i++) {
 		const struct snap_buddy_zone *bz = &bi->zones[i];
 		struct an_frag_zone *z = &f->zones[f->nr_zones++];
-		const struct snap_pt_zone *pz = pt ? snap_pagetypeinfo_zone(pt, bz->node, bz->name)
-						   : NULL;
+		const struct snap_pt_zone *pz =
+		    pt ? snap_pagetypeinfo_zone(pt, bz->node, bz->name) : NULL;
 		const struct snap_zoneinfo_zone *zz =
 		    zi ? snap_zoneinfo_zone(zi, bz->node, bz->name) : NULL;
 

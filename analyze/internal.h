@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The analyzer's shared state, seen only by the files of analyze/. See analyze.h for the contract. */
+/* The analyzer's shared state, seen only by the files of analyze/. See analyze.h for the contract.
+ */
 #ifndef MMTWIN_ANALYZE_INTERNAL_H
 #define MMTWIN_ANALYZE_INTERNAL_H
 
@@ -176,6 +177,8 @@ struct an_ctx {
 	size_t nr_other;
 	struct an_count other[64]; /* events of kinds event.h does not know */
 	uint64_t lost, unread_at_end;
+	uint64_t
+	    complete_until; /* END complete_until_ns: all events are in up to here; 0 unknown */
 	bool lost_unknown;
 	/* time bins over [bin_t0, bin_t0 + nr_bins * bin_ns) */
 	uint64_t bin_t0, bin_ns;
@@ -259,8 +262,7 @@ void an_out_finish(struct an_out *o);
 struct json *an_out_json(struct an_out *o); /* NULL in text mode */
 void an_out_section(struct an_out *o, const char *key, const char *title);
 void an_out_section_end(struct an_out *o);
-void an_out_u64(struct an_out *o, const char *key, const char *label, uint64_t v,
-		const char *unit);
+void an_out_u64(struct an_out *o, const char *key, const char *label, uint64_t v, const char *unit);
 void an_out_i64(struct an_out *o, const char *key, const char *label, int64_t v, const char *unit);
 void an_out_dbl(struct an_out *o, const char *key, const char *label, double v, int prec,
 		const char *unit);
@@ -289,9 +291,8 @@ void an_print_frag(struct an_ctx *an, struct an_out *o);
 void an_print_crosscheck(struct an_ctx *an, struct an_out *o);
 
 /* frag.c: build the fragmentation pictures from the snapshots as they are read. */
-int an_frag_add(struct an_ctx *an, uint64_t ts, const char *tag,
-		const struct snap_buddyinfo *bi, const struct snap_pagetypeinfo *pt,
-		const struct snap_zoneinfo *zi);
+int an_frag_add(struct an_ctx *an, uint64_t ts, const char *tag, const struct snap_buddyinfo *bi,
+		const struct snap_pagetypeinfo *pt, const struct snap_zoneinfo *zi);
 int an_frag_csv(struct an_ctx *an, const char *dir);
 
 #endif

@@ -80,8 +80,7 @@ static void kv_text(struct an_out *o, const char *label, const char *v, const ch
 	fprintf(o->f, "  %-32s %s%s%s\n", l, v, unit && *unit ? " " : "", unit ? unit : "");
 }
 
-void an_out_u64(struct an_out *o, const char *key, const char *label, uint64_t v,
-		const char *unit)
+void an_out_u64(struct an_out *o, const char *key, const char *label, uint64_t v, const char *unit)
 {
 	char b[32];
 
@@ -248,8 +247,9 @@ void an_out_table_end(struct an_out *o)
 				char *s = o->cells[r * MAX_COLS + c];
 
 				fprintf(o->f, o->cols[c].type == AN_COL_STR ? "%-*s%s" : "%*s%s",
-					c + 1 < o->ncols || o->cols[c].type != AN_COL_STR ? (int)w[c]
-											  : 0,
+					c + 1 < o->ncols || o->cols[c].type != AN_COL_STR
+					    ? (int)w[c]
+					    : 0,
 					s ? s : "?", c + 1 < o->ncols ? "  " : "\n");
 				free(s);
 			}

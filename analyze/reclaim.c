@@ -231,8 +231,8 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		break;
 	case EV_THROTTLED:
 		rc->throttled++;
-		rc->throttled_us += ev_int(rec, EVF_USEC_DELAYED) > 0 ? ev_int(rec, EVF_USEC_DELAYED)
-								     : 0;
+		rc->throttled_us +=
+		    ev_int(rec, EVF_USEC_DELAYED) > 0 ? ev_int(rec, EVF_USEC_DELAYED) : 0;
 		for (int b = 0; b < 8; b++)
 			if (ev_int(rec, EVF_REASON) & (1 << b))
 				rc->throttle_reason[b]++;
@@ -331,8 +331,8 @@ void an_print_kswapd(struct an_ctx *an, struct an_out *o)
 		   "% (reclaimed*100/scanned)");
 	an_out_dbl(o, "velocity_pages_per_s", "scan velocity", span > 0 ? (sa + sf) / span : 0, 0,
 		   "pages/s over the trace span");
-	an_out_u64(o, "refilled", "active pages scanned", rc->iso[k][1].scanned + rc->iso[k][3].scanned,
-		   "pages (pgrefill)");
+	an_out_u64(o, "refilled", "active pages scanned",
+		   rc->iso[k][1].scanned + rc->iso[k][3].scanned, "pages (pgrefill)");
 	an_out_table(o, "by_order", "Wake requests and wakes by order", cols, 3);
 	for (unsigned int i = 0; i < AN_MAX_ORDER; i++)
 		if (rc->wakeup_req[i] || rc->ks_wake[i])
@@ -366,9 +366,12 @@ void an_print_direct(struct an_ctx *an, struct an_out *o)
 	    {"stalls", "stalls", AN_COL_U64, 0},
 	};
 	static const struct an_col pcols[] = {
-	    {"pid", "pid", AN_COL_I64, 0},	      {"comm", "comm", AN_COL_STR, 0},
-	    {"stalls", "stalls", AN_COL_U64, 0},     {"total_ms", "total ms", AN_COL_DBL, 3},
-	    {"max_ms", "max ms", AN_COL_DBL, 3},     {"scanned", "scanned", AN_COL_U64, 0},
+	    {"pid", "pid", AN_COL_I64, 0},
+	    {"comm", "comm", AN_COL_STR, 0},
+	    {"stalls", "stalls", AN_COL_U64, 0},
+	    {"total_ms", "total ms", AN_COL_DBL, 3},
+	    {"max_ms", "max ms", AN_COL_DBL, 3},
+	    {"scanned", "scanned", AN_COL_U64, 0},
 	    {"reclaimed", "reclaimed", AN_COL_U64, 0},
 	};
 	static const char *const reasons[] = {"writeback", "isolated", "noprogress", "congested"};
@@ -430,8 +433,8 @@ void an_print_lru(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col icols[] = {
 	    {"reclaimer", "reclaimer", AN_COL_STR, 0}, {"lru", "list", AN_COL_STR, 0},
-	    {"calls", "isolations", AN_COL_U64, 0},   {"requested", "requested", AN_COL_U64, 0},
-	    {"scanned", "scanned", AN_COL_U64, 0},    {"taken", "taken", AN_COL_U64, 0},
+	    {"calls", "isolations", AN_COL_U64, 0},    {"requested", "requested", AN_COL_U64, 0},
+	    {"scanned", "scanned", AN_COL_U64, 0},     {"taken", "taken", AN_COL_U64, 0},
 	    {"skipped", "skipped", AN_COL_U64, 0},
 	};
 	static const struct an_col scols[] = {
@@ -450,8 +453,10 @@ void an_print_lru(struct an_ctx *an, struct an_out *o)
 	    {"unmap_fail", "unmap fail", AN_COL_U64, 0},
 	};
 	static const struct an_col acols[] = {
-	    {"reclaimer", "reclaimer", AN_COL_STR, 0},	{"type", "type", AN_COL_STR, 0},
-	    {"calls", "calls", AN_COL_U64, 0},		{"taken", "taken", AN_COL_U64, 0},
+	    {"reclaimer", "reclaimer", AN_COL_STR, 0},
+	    {"type", "type", AN_COL_STR, 0},
+	    {"calls", "calls", AN_COL_U64, 0},
+	    {"taken", "taken", AN_COL_U64, 0},
 	    {"rotated_active", "kept active", AN_COL_U64, 0},
 	    {"deactivated", "deactivated", AN_COL_U64, 0},
 	    {"referenced", "referenced", AN_COL_U64, 0},
@@ -522,12 +527,9 @@ static int cmp_shrinker(const void *x, const void *y)
 void an_print_slab(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col cols[] = {
-	    {"shrinker", "shrink function", AN_COL_STR, 0},
-	    {"calls", "calls", AN_COL_U64, 0},
-	    {"total_ms", "total ms", AN_COL_DBL, 3},
-	    {"max_us", "max us", AN_COL_DBL, 1},
-	    {"to_scan", "objects to scan", AN_COL_U64, 0},
-	    {"freed", "freed", AN_COL_U64, 0},
+	    {"shrinker", "shrink function", AN_COL_STR, 0}, {"calls", "calls", AN_COL_U64, 0},
+	    {"total_ms", "total ms", AN_COL_DBL, 3},	    {"max_us", "max us", AN_COL_DBL, 1},
+	    {"to_scan", "objects to scan", AN_COL_U64, 0},  {"freed", "freed", AN_COL_U64, 0},
 	};
 	struct an_reclaim *rc = &an->rc;
 

@@ -30,7 +30,8 @@ unsigned int an_hist_slot(uint64_t v)
 		return v;
 	msb = 63 - __builtin_clzll(v);
 	shift = msb - 6; /* (v >> shift) is in [64, 128): 64 sub-buckets per power of two */
-	return 2 * AN_HIST_SUB + (shift - 1) * AN_HIST_SUB + (unsigned int)((v >> shift) - AN_HIST_SUB);
+	return 2 * AN_HIST_SUB + (shift - 1) * AN_HIST_SUB +
+	       (unsigned int)((v >> shift) - AN_HIST_SUB);
 }
 
 uint64_t an_hist_slot_low(unsigned int slot)
@@ -135,11 +136,11 @@ uint64_t an_lat_percentile(struct an_lat *l, double p)
 #define US 1000ull
 #define MS 1000000ull
 const uint64_t an_bucket_upper[AN_NR_BUCKETS] = {
-    10 * US, 100 * US, 500 * US, 1 * MS,    5 * MS,	   10 * MS,
+    10 * US,  100 * US, 500 * US,  1 * MS,    5 * MS,	  10 * MS,
     100 * MS, 500 * MS, 1000 * MS, 5000 * MS, UINT64_MAX,
 };
 const char *const an_bucket_name[AN_NR_BUCKETS] = {
-    "0-10us",	   "10-100us",	    "100-500us",     "0.5-1ms",	      "1-5ms",	 "5-10ms",
+    "0-10us",	"10-100us",  "100-500us",  "0.5-1ms",	  "1-5ms",   "5-10ms",
     "10-100ms", "100-500ms", "500-1000ms", "1000-5000ms", "5000+ms",
 };
 const char *const an_mmtests_name[AN_NR_MMTESTS] = {
@@ -195,8 +196,8 @@ int an_fragmentation_index(unsigned int order, const struct an_contig *info)
 	/* only meaningful when a request would fail */
 	if (info->free_blocks_suitable)
 		return -1000;
-	return 1000 - (int)((1000 + info->free_pages * 1000ull / requested) /
-			    info->free_blocks_total);
+	return 1000 -
+	       (int)((1000 + info->free_pages * 1000ull / requested) / info->free_blocks_total);
 }
 
 unsigned int an_extfrag_for_order(const uint64_t *nr_free, unsigned int nr_orders,

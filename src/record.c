@@ -257,7 +257,8 @@ struct cpu_reader {
 	pid_t tid;
 	/* statistics, read by the main thread after join or under rec->stats_lock */
 	uint64_t subbufs, bytes, missed, events;
-	uint64_t unread; /* events left in the ring when recording ended (size bound) */
+	uint64_t unread;     /* events left in the ring when recording ended (size bound) */
+	uint64_t drained_ts; /* every event before this time has been read (ring empty then) */
 	bool missed_unknown;
 	uint32_t *counts; /* per event id, sized rec->max_id + 1 */
 };
@@ -379,6 +380,7 @@ static int flush_stage(struct cpu_reader *cr, uint64_t now)
 static int drain(struct cpu_reader *cr)
 {
 	struct recorder *rec = cr->rec;
+	uint64_t started = now_mono_ns();
 
 	for (;;) {
 		ssize_t n = read(cr->fd, cr->page, rec->subbuf_size);
@@ -388,8 +390,10 @@ static int drain(struct cpu_reader *cr)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				cr->drained_ts = started;
 				return 0;
+			}
 			return -errno;
 		}
 		if (n == 0)
@@ -1318,6 +1322,18 @@ static char *end_text(struct recorder *rec)
 		fprintf(f, "cpu%u.tid=%d\n", c, (int)cr->tid);
 		fprintf(f, "cpu%u.unread=%" PRIu64 "\n", c, cr->unread);
 	}
+	{
+		/*
+		 * Every CPU's events are all in the archive up to this time: the stop, or, when a
+		 * size bound left events unread, the earliest last full drain of any CPU.
+		 */
+		uint64_t until = rec->t_end;
+
+		for (uint32_t c = 0; c < rec->nr_cpus; c++)
+			if (rec->cpus[c].unread && rec->cpus[c].drained_ts < until)
+				until = rec->cpus[c].drained_ts;
+		fprintf(f, "complete_until_ns=%" PRIu64 "\n", until);
+	}
 	fprintf(f, "events=%" PRIu64 "\n", total);
 	if (rec->end_kpage_dropped)
 		fprintf(f, "end_kpageflags=dropped (no room under --max-size)\n");
@@ -1498,6 +1514,12 @@ int rec_run(const struct rec_options *o, FILE *out)
 	/* A command still running when recording ends for another reason is asked to stop. */
 	if (rec.child && !rec.child_done)
 		kill(rec.child, SIGTERM);
+	/*
+	 * The counters as they stand while tracing is still on, so that every counter change
+	 * up to here has its events (kswapd goes on after tracing stops).
+	 */
+	if (!arc_writer_error(rec.w))
+		take_file(&rec, "vmstat", "/proc/vmstat", "stop");
 	/* Stop: no new events, drain what the rings hold, then the end picture. */
 	tracefs_instance_file_write(rec.inst, "tracing_on", "0");
 	stop_readers(&rec);

@@ -110,14 +110,14 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		int z = an_gfp_zone(an, rec, ev_u64(rec, EVF_GFP_FLAGS));
 		const char *zn = z >= 0 ? an->zone_name[z] : "";
 
-		if (!strcmp(zn, "DMA"))
-			an_xc_add(an, AN_XC_ALLOCSTALL_DMA, 1);
-		else if (!strcmp(zn, "DMA32"))
-			an_xc_add(an, AN_XC_ALLOCSTALL_DMA32, 1);
-		else if (!strcmp(zn, "Normal"))
-			an_xc_add(an, AN_XC_ALLOCSTALL_NORMAL, 1);
-		else if (!strcmp(zn, "Movable"))
-			an_xc_add(an, AN_XC_ALLOCSTALL_MOVABLE, 1);
+		t->dr_stall_xc = !strcmp(zn, "DMA")	    ? AN_XC_ALLOCSTALL_DMA
+				 : !strcmp(zn, "DMA32")	    ? AN_XC_ALLOCSTALL_DMA32
+				 : !strcmp(zn, "Normal")  ? AN_XC_ALLOCSTALL_NORMAL
+				 : !strcmp(zn, "Movable") ? AN_XC_ALLOCSTALL_MOVABLE
+							  : -1;
+		if (t->dr_stall_xc >= 0)
+			an_xc_add(an, t->dr_stall_xc, 1);
+		t->dr_prio = -1;
 		t->dr_begin = rec->ts;
 		t->dr_order = (int)ev_int(rec, EVF_ORDER);
 		break;
@@ -171,6 +171,18 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		break;
 	case EV_LRU_SHRINK_INACTIVE: {
 		struct an_shrink_inactive *s;
+
+		/*
+		 * do_try_to_free_pages() counts ALLOCSTALL again when it retries from the top
+		 * priority (skipped deactivation, memory.low): seen as the priority going back up.
+		 */
+		if (t->dr_begin && !t->memcg_depth && ev_has(rec, EVF_PRIORITY)) {
+			int p = (int)ev_int(rec, EVF_PRIORITY);
+
+			if (t->dr_prio >= 0 && p > t->dr_prio && t->dr_stall_xc >= 0)
+				an_xc_add(an, t->dr_stall_xc, 1);
+			t->dr_prio = p;
+		}
 
 		r = an_reclaimer_of(t);
 		file = ev_int(rec, EVF_RECLAIM_FLAGS) & RECLAIM_WB_FILE;

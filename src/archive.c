@@ -14,6 +14,7 @@
 #include <zstd.h>
 
 #include "archive.h"
+#include "evsplit.h"
 #include "util.h"
 
 const char *arc_section_type_name(unsigned int type)
@@ -208,11 +209,15 @@ static int write_section(struct arc_writer *w, struct arc_section *s, const void
 }
 
 static int add_section(struct arc_writer *w, ZSTD_CCtx *cctx, bool locked_cctx, unsigned int type,
-		       uint32_t cpu, uint64_t ts_first, uint64_t ts_last, const void *raw,
-		       size_t len)
+		       unsigned int xflags, uint32_t cpu, uint64_t ts_first, uint64_t ts_last,
+		       const void *raw, size_t len)
 {
-	struct arc_section s = {
-	    .type = type, .cpu = cpu, .raw_size = len, .ts_first = ts_first, .ts_last = ts_last};
+	struct arc_section s = {.type = type,
+				.flags = xflags,
+				.cpu = cpu,
+				.raw_size = len,
+				.ts_first = ts_first,
+				.ts_last = ts_last};
 	void *comp = NULL;
 	const void *payload = raw;
 	size_t bound;
@@ -238,7 +243,7 @@ static int add_section(struct arc_writer *w, ZSTD_CCtx *cctx, bool locked_cctx, 
 			return -EIO;
 		}
 		if (c < len) {
-			s.flags = ARC_SF_ZSTD;
+			s.flags |= ARC_SF_ZSTD;
 			payload = comp;
 			s.stored_size = c;
 		} else {
@@ -259,14 +264,15 @@ static int add_section(struct arc_writer *w, ZSTD_CCtx *cctx, bool locked_cctx, 
 int arc_writer_add(struct arc_writer *w, unsigned int type, uint32_t cpu, uint64_t ts_first,
 		   uint64_t ts_last, const void *raw, size_t len)
 {
-	return add_section(w, w->cctx, true, type, cpu, ts_first, ts_last, raw, len);
+	return add_section(w, w->cctx, true, type, 0, cpu, ts_first, ts_last, raw, len);
 }
 
 int arc_writer_add_cctx(struct arc_writer *w, struct ZSTD_CCtx_s *cctx, unsigned int type,
-			uint32_t cpu, uint64_t ts_first, uint64_t ts_last, const void *raw,
-			size_t len)
+			unsigned int flags, uint32_t cpu, uint64_t ts_first, uint64_t ts_last,
+			const void *raw, size_t len)
 {
-	return add_section(w, (ZSTD_CCtx *)cctx, false, type, cpu, ts_first, ts_last, raw, len);
+	return add_section(w, (ZSTD_CCtx *)cctx, false, type, flags & ARC_SF_EVSPLIT, cpu, ts_first,
+			   ts_last, raw, len);
 }
 
 uint64_t arc_writer_bytes(struct arc_writer *w)
@@ -399,6 +405,7 @@ struct arc_reader {
 	ZSTD_DCtx *dctx;
 	void *stored; /* scratch for compressed payloads */
 	size_t stored_cap;
+	struct evsplit_buf evs; /* scratch for undoing the evsplit transform */
 	struct meta_kv *meta;
 	size_t nr_meta;
 	bool meta_loaded;
@@ -437,10 +444,12 @@ static int read_file_header(struct arc_reader *r, struct arc_error *err)
 		return set_err(err, -EBADMSG, 60, -1, "file header checksum mismatch");
 	r->hdr.version_major = get_le16(b + 8);
 	r->hdr.version_minor = get_le16(b + 10);
-	if (r->hdr.version_major != ARC_VERSION_MAJOR)
+	if (r->hdr.version_major < ARC_VERSION_MAJOR_MIN ||
+	    r->hdr.version_major > ARC_VERSION_MAJOR)
 		return set_err(err, -ENOTSUP, 8, -1,
-			       "unsupported archive version %u.%u (this mmtwin reads %u.x)",
-			       r->hdr.version_major, r->hdr.version_minor, ARC_VERSION_MAJOR);
+			       "unsupported archive version %u.%u (this mmtwin reads %u.x to %u.x)",
+			       r->hdr.version_major, r->hdr.version_minor, ARC_VERSION_MAJOR_MIN,
+			       ARC_VERSION_MAJOR);
 	if (get_le32(b + 12) != ARC_FILE_HDR_SIZE)
 		return set_err(err, -EBADMSG, 12, -1, "file header size %u, expected %u",
 			       get_le32(b + 12), ARC_FILE_HDR_SIZE);
@@ -519,10 +528,13 @@ static int scan_sections(struct arc_reader *r, struct arc_error *err)
 		s.seq = get_le32(b + 40);
 		/* A newer minor version may add section types: those are kept and ignored. */
 		if (s.type == 0 ||
-		    (s.type >= ARC_SEC_MAX_ && r->hdr.version_minor <= ARC_VERSION_MINOR))
+		    (s.type >= ARC_SEC_MAX_ && (r->hdr.version_major != ARC_VERSION_MAJOR ||
+						r->hdr.version_minor <= ARC_VERSION_MINOR)))
 			return set_err(err, -EBADMSG, off + 4, r->nr,
 				       "section %zu: unknown section type %u", r->nr, s.type);
-		if (s.flags & ~ARC_SF_ZSTD)
+		if ((s.flags & ~(ARC_SF_ZSTD | ARC_SF_EVSPLIT)) ||
+		    ((s.flags & ARC_SF_EVSPLIT) &&
+		     (s.type != ARC_SEC_CPU_DATA || r->hdr.version_major < 2)))
 			return set_err(err, -EBADMSG, off + 6, r->nr,
 				       "section %zu: unknown flags 0x%x", r->nr, s.flags);
 		if (s.seq != r->nr)
@@ -645,6 +657,7 @@ void arc_reader_free(struct arc_reader *r)
 	}
 	free(r->meta);
 	free(r->end_text);
+	evsplit_buf_release(&r->evs);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->stored);
 	free(r->secs);
@@ -734,6 +747,24 @@ long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap, st
 			    err, -EBADMSG, poff, i,
 			    "section %zu (%s): decompressed to %zu bytes, header says %u", i,
 			    arc_section_type_name(s->type), n, s->raw_size);
+	}
+	if (s->flags & ARC_SF_EVSPLIT) {
+		long n = evsplit_decode(*buf, s->raw_size, 8 + r->hdr.long_size,
+					ARC_MAX_SECTION_RAW, &r->evs);
+		uint8_t *t = *buf;
+		size_t tc = *cap;
+
+		if (n < 0)
+			return set_err(err, n, poff, i,
+				       "section %zu (%s): event-split payload does not decode", i,
+				       arc_section_type_name(s->type));
+		/* Hand the decoded bytes over and keep the caller's buffer as scratch. */
+		*buf = r->evs.p;
+		*cap = r->evs.cap;
+		r->evs.p = t;
+		r->evs.cap = tc;
+		((char *)*buf)[n] = '\0';
+		return n;
 	}
 	((char *)*buf)[s->raw_size] = '\0';
 	return s->raw_size;

@@ -22,13 +22,15 @@
 
 #define ARC_MAGIC	  "\x89MMTWIN\n"
 #define ARC_MAGIC_LEN	  8
-#define ARC_VERSION_MAJOR 1
+#define ARC_VERSION_MAJOR 2
 #define ARC_VERSION_MINOR 0
-#define ARC_FILE_HDR_SIZE 64
-#define ARC_SECT_HDR_SIZE 48
-#define ARC_SECT_MAGIC	  "MMTS"
-#define ARC_TRAILER_MAGIC "MMTEND\0\0"
-#define ARC_TRAILER_SIZE  16
+/* The oldest major version this reader still reads (1.x: no evsplit transform). */
+#define ARC_VERSION_MAJOR_MIN 1
+#define ARC_FILE_HDR_SIZE     64
+#define ARC_SECT_HDR_SIZE     48
+#define ARC_SECT_MAGIC	      "MMTS"
+#define ARC_TRAILER_MAGIC     "MMTEND\0\0"
+#define ARC_TRAILER_SIZE      16
 /* Upper bound on one section's payload, compressed or not: bounds reader memory. */
 #define ARC_MAX_SECTION_RAW (64u << 20)
 #define ARC_NO_CPU	    0xffffffffu
@@ -54,7 +56,8 @@ enum arc_section_type {
 };
 
 /* Section flags. */
-#define ARC_SF_ZSTD 0x1
+#define ARC_SF_ZSTD    0x1
+#define ARC_SF_EVSPLIT 0x2 /* CPU_DATA payload went through evsplit_encode() (format 2) */
 
 const char *arc_section_type_name(unsigned int type);
 
@@ -126,11 +129,14 @@ struct arc_writer *arc_writer_create(const char *path, const struct arc_file_hea
  */
 int arc_writer_add(struct arc_writer *w, unsigned int type, uint32_t cpu, uint64_t ts_first,
 		   uint64_t ts_last, const void *raw, size_t len);
-/* Same, with a caller-owned compression context (for per-thread use without contention). */
+/*
+ * Same, with a caller-owned compression context (for per-thread use without contention) and
+ * extra section flags (ARC_SF_EVSPLIT when RAW is transformed).
+ */
 struct ZSTD_CCtx_s;
 int arc_writer_add_cctx(struct arc_writer *w, struct ZSTD_CCtx_s *cctx, unsigned int type,
-			uint32_t cpu, uint64_t ts_first, uint64_t ts_last, const void *raw,
-			size_t len);
+			unsigned int flags, uint32_t cpu, uint64_t ts_first, uint64_t ts_last,
+			const void *raw, size_t len);
 /* Bytes written so far (complete sections only). */
 uint64_t arc_writer_bytes(struct arc_writer *w);
 /* Raw (uncompressed) payload bytes added so far. */
@@ -167,7 +173,8 @@ bool arc_reader_cut_short(const struct arc_reader *r, uint64_t *offset, const ch
 
 /*
  * Load section I's payload into *buf (reallocated as needed, caller frees), verifying its
- * checksum and decompressed size. Returns the payload length or a negative errno.
+ * checksum and decompressed size, and undoing the evsplit transform: callers always get the
+ * payload as the recorder read it. Returns the payload length or a negative errno.
  */
 long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap,
 		     struct arc_error *err);

@@ -49,12 +49,9 @@ static int add_sections(struct an_options *o, char *list)
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"section", required_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"csv", required_argument, NULL, 'c'},
-	    {"top", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"section", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+	    {"csv", required_argument, NULL, 'c'},     {"top", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	struct an_options ao = {0};
 	struct arc_error err = {0};

@@ -2,6 +2,7 @@
 /* mmtwin record: command line. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -111,8 +112,10 @@ int cmd_record(int argc, char **argv)
 			char *end;
 
 			v = strtoll(optarg, &end, 10);
-			if (*end)
+			if (*end && isalpha((unsigned char)end[strlen(end) - 1]))
 				v = parse_size(optarg) / 1024;
+			else if (*end)
+				v = -1; /* a fraction without a unit: say what is meant */
 			if (end == optarg || v < 4 || v > (1 << 22)) {
 				fprintf(stderr,
 					"mmtwin record: bad buffer size '%s' (KiB 4..4194304, or "

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include <zstd.h>
 
 #include "archive.h"
+#include "evsplit.h"
 #include "record.h"
 #include "util.h"
 
@@ -261,6 +263,7 @@ struct cpu_reader {
 	uint64_t drained_ts; /* every event before this time has been read (ring empty then) */
 	bool missed_unknown;
 	uint32_t *counts; /* per event id, sized rec->max_id + 1 */
+	struct evsplit_buf split, split_scratch;
 };
 
 struct recorder {
@@ -365,9 +368,18 @@ static int flush_stage(struct cpu_reader *cr, uint64_t now)
 
 	if (!cr->stage_len)
 		return 0;
-	ret = arc_writer_add_cctx(
-	    rec->w, (struct ZSTD_CCtx_s *)cr->cctx, ARC_SEC_CPU_DATA, cr->cpu, cr->stage_ts_first,
-	    now > cr->stage_ts_first ? now : cr->stage_ts_first, cr->stage, cr->stage_len);
+	{
+		/* Split by event type for zstd; data it cannot gain on is stored as it is. */
+		long n = evsplit_encode(cr->stage, cr->stage_len, rec->hdr_size, &cr->split,
+					&cr->split_scratch);
+		bool split = n > 0;
+
+		ret = arc_writer_add_cctx(rec->w, (struct ZSTD_CCtx_s *)cr->cctx, ARC_SEC_CPU_DATA,
+					  split ? ARC_SF_EVSPLIT : 0, cr->cpu, cr->stage_ts_first,
+					  now > cr->stage_ts_first ? now : cr->stage_ts_first,
+					  split ? cr->split.p : cr->stage,
+					  split ? (size_t)n : cr->stage_len);
+	}
 	cr->stage_len = 0;
 	if (ret)
 		atomic_store(&rec->stop, true);
@@ -1192,6 +1204,8 @@ static void free_readers(struct recorder *rec)
 		free(cr->page);
 		free(cr->stage);
 		free(cr->counts);
+		evsplit_buf_release(&cr->split);
+		evsplit_buf_release(&cr->split_scratch);
 	}
 	free(rec->cpus);
 	rec->cpus = NULL;
@@ -1268,8 +1282,9 @@ static void summary(struct recorder *rec, FILE *f, uint64_t file_bytes, uint64_t
 		snprintf(file, sizeof(file), "per_cpu/cpu%u/stats", c);
 		text = rec->inst ? tracefs_instance_file_read(rec->inst, file, NULL) : NULL;
 		if (text) {
-			uint64_t ring =
-			    stat_field(text, "\noverrun:") + stat_field(text, "dropped events:");
+			uint64_t ring = stat_field(text, "\noverrun:") +
+					stat_field(text, "commit overrun:") +
+					stat_field(text, "dropped events:");
 
 			if (ring > l)
 				l = ring;
@@ -1397,6 +1412,15 @@ int rec_run(const struct rec_options *o, FILE *out)
 	rec.kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (rec.kmsg_fd >= 0)
 		lseek(rec.kmsg_fd, 0, SEEK_END);
+	/*
+	 * The recorder's own memory stays in RAM: under swap pressure a reader that faults on its
+	 * buffers falls behind and the rings overrun (seen: 95 k events lost in anon-swap).
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		fprintf(stderr,
+			"mmtwin record: warning: cannot lock the recorder in memory (%s); "
+			"it may fall behind under swap pressure\n",
+			strerror(errno));
 	size_plan(&rec);
 	if (start_readers(&rec, stderr) < 0)
 		goto out;

@@ -74,9 +74,9 @@ def main():
          'not an mmtwin archive')
     case('empty.mmt', b'', 3, 3, 'not an mmtwin archive')
     case('truncated-header.mmt', good[:40], 3, 3, 'byte 40: truncated file header')
-    b = bytearray(good); struct.pack_into('<H', b, 8, 2)
+    b = bytearray(good); struct.pack_into('<H', b, 8, 9)
     struct.pack_into('<I', b, 60, crc32c(bytes(b[:60])))
-    case('version-2.mmt', b, 3, 3, 'byte 8: unsupported archive version 2.0')
+    case('version-9.mmt', b, 3, 3, 'byte 8: unsupported archive version 9.0')
     b = bytearray(good); b[40] ^= 0x10
     case('header-bitflip.mmt', b, 3, 3, 'byte 60: file header checksum mismatch')
     b = bytearray(good); struct.pack_into('<I', b, 24, 0)

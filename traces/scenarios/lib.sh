@@ -62,17 +62,26 @@ set_vm() {
 
 mem_free_kb() { awk '/^MemFree:/ {print $2}' /proc/meminfo; }
 
-# squeeze_free MB: reserve 2 MiB hugetlb pages until about MB MiB stay free.
+# squeeze_free MB: take memory out of play until about MB MiB stay free: 2 MiB hugetlb pages
+# for most of it (after compacting, so they can be found), then, for what fragmentation left
+# behind, a balloon of locked anonymous memory (killed on undo with the work directory).
 squeeze_free() {
-	local want_kb=$(( $1 * 1024 )) old free pages
+	local want_kb=$(( $1 * 1024 )) old free pages extra locked=
 	old=$(cat /proc/sys/vm/nr_hugepages)
 	undo_push "echo $old > /proc/sys/vm/nr_hugepages"
 	sync; echo 3 > /proc/sys/vm/drop_caches
+	echo 1 > /proc/sys/vm/compact_memory
 	free=$(mem_free_kb)
 	pages=$(( (free - want_kb) / 2048 ))
 	[ "$pages" -gt 0 ] || { scn_log "only $((free / 1024)) MiB free: nothing to squeeze"; return 0; }
 	echo $(( old + pages )) > /proc/sys/vm/nr_hugepages
-	scn_log "reserved $(( $(cat /proc/sys/vm/nr_hugepages) - old )) hugetlb pages: $(( $(mem_free_kb) / 1024 )) MiB free"
+	extra=$(( ($(mem_free_kb) - want_kb) / 1024 ))
+	if [ "$extra" -gt 16 ]; then
+		MMLOAD_READY=$WORK/balloon "$WORK/mmload" lock "$extra" &
+		while [ ! -e "$WORK/balloon" ] && kill -0 $! 2>/dev/null; do sleep 0.1; done
+		locked=" and locked $extra MiB"
+	fi
+	scn_log "reserved $(( $(cat /proc/sys/vm/nr_hugepages) - old )) hugetlb pages$locked: $(( $(mem_free_kb) / 1024 )) MiB free"
 }
 
 # add_hugepages N: ask for N more hugetlb pages (order-9 allocations that may compact).

@@ -14,6 +14,8 @@
  *                                      scattered among movable ones
  *   mmload holes MB [HOLD_S]           anonymous memory with every other page released:
  *                                      free order-0 holes inside movable pageblocks
+ *   mmload lock MB                     anonymous memory locked in RAM (mlock), held until
+ *                                      killed: a balloon that takes memory out of play
  * With $MMLOAD_READY set, that file is created when the allocation phase is over.
  * Exit status 0 on success, 1 on a system call failure, 2 on a usage error.
  */
@@ -162,6 +164,15 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 		hold(argc > 4 ? atoi(argv[4]) : 0);
+	} else if (!strcmp(argv[1], "lock")) {
+		char *p = map_anon(len);
+
+		if (mlock(p, len) < 0)
+			die("mlock");
+		touch(p, len);
+		hold(0);
+		for (;;)
+			pause();
 	} else if (!strcmp(argv[1], "holes")) {
 		char *p = map_anon(len);
 

@@ -139,7 +139,7 @@ struct an_task {
 	/* direct reclaim */
 	uint64_t dr_begin; /* ts of the open direct_reclaim_begin, 0 if none */
 	int dr_order;
-	int dr_prio;	  /* lowest scan priority seen in this direct reclaim, -1 none */
+	int dr_prio;	 /* lowest scan priority seen in this direct reclaim, -1 none */
 	int dr_stall_xc; /* the ALLOCSTALL counter it counted in, or -1 */
 	uint64_t dr_stalls, dr_ns, dr_max_ns, dr_reclaimed, dr_scanned;
 	int memcg_depth; /* inside memcg (softlimit) reclaim */

@@ -12,8 +12,11 @@
  * checked. Periodic snapshots split the window into intervals that are checked one by one.
  *
  * What each counter is, in 6.1-6.18's mm/ (classic LRU; MGLRU counts scans differently):
- *  allocstall_<zone>  try_to_free_pages(): one per mm_vmscan_direct_reclaim_begin, in the zone
- *                     gfp_zone() picks for its gfp mask.                                 exact
+ *  allocstall_<zone>  do_try_to_free_pages(): one per mm_vmscan_direct_reclaim_begin, in the
+ *                     zone gfp_zone() picks for its gfp mask, and one more per retry from the
+ *                     top priority (skipped deactivation, memory.low), seen as the scan
+ *                     priority going back up; a retry that scans nothing leaves no event
+ *                     (near OOM: 26 events for 38 stalls).                      events<=vmstat
  *  pgscan_<who>       shrink_inactive_list(): isolate_lru_folios()'s nr_scanned, i.e. the
  *                     mm_vmscan_lru_isolate of an inactive list, except cgroup reclaim;
  *                     who = kswapd, khugepaged or anyone else (direct).                  exact

@@ -12,10 +12,10 @@
  * each).
  */
 #define AN_XC_COUNTERS(X)                                                                          \
-	X(ALLOCSTALL_DMA, "allocstall_dma", AN_XC_EXACT)                                           \
-	X(ALLOCSTALL_DMA32, "allocstall_dma32", AN_XC_EXACT)                                       \
-	X(ALLOCSTALL_NORMAL, "allocstall_normal", AN_XC_EXACT)                                     \
-	X(ALLOCSTALL_MOVABLE, "allocstall_movable", AN_XC_EXACT)                                   \
+	X(ALLOCSTALL_DMA, "allocstall_dma", AN_XC_LOWER)                                           \
+	X(ALLOCSTALL_DMA32, "allocstall_dma32", AN_XC_LOWER)                                       \
+	X(ALLOCSTALL_NORMAL, "allocstall_normal", AN_XC_LOWER)                                     \
+	X(ALLOCSTALL_MOVABLE, "allocstall_movable", AN_XC_LOWER)                                   \
 	X(PGSCAN_KSWAPD, "pgscan_kswapd", AN_XC_EXACT)                                             \
 	X(PGSCAN_DIRECT, "pgscan_direct", AN_XC_EXACT)                                             \
 	X(PGSCAN_KHUGEPAGED, "pgscan_khugepaged", AN_XC_EXACT)                                     \

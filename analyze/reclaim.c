@@ -110,8 +110,8 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		int z = an_gfp_zone(an, rec, ev_u64(rec, EVF_GFP_FLAGS));
 		const char *zn = z >= 0 ? an->zone_name[z] : "";
 
-		t->dr_stall_xc = !strcmp(zn, "DMA")	    ? AN_XC_ALLOCSTALL_DMA
-				 : !strcmp(zn, "DMA32")	    ? AN_XC_ALLOCSTALL_DMA32
+		t->dr_stall_xc = !strcmp(zn, "DMA")	  ? AN_XC_ALLOCSTALL_DMA
+				 : !strcmp(zn, "DMA32")	  ? AN_XC_ALLOCSTALL_DMA32
 				 : !strcmp(zn, "Normal")  ? AN_XC_ALLOCSTALL_NORMAL
 				 : !strcmp(zn, "Movable") ? AN_XC_ALLOCSTALL_MOVABLE
 							  : -1;

@@ -379,7 +379,12 @@ static void print_json(struct info *in)
 	json_obj_begin(&j, NULL);
 	json_int(&j, "schema_version", 1);
 	json_str(&j, "archive", arc_reader_path(r));
-	json_str(&j, "format", h->version_major == 1 ? "1" : "?");
+	{
+		char major[8];
+
+		snprintf(major, sizeof(major), "%u", h->version_major);
+		json_str(&j, "format", major);
+	}
 	json_int(&j, "format_minor", h->version_minor);
 	json_int(&j, "file_bytes", arc_reader_file_size(r));
 	json_int(&j, "sections", arc_reader_nr_sections(r));

@@ -1153,10 +1153,16 @@ static void size_plan(struct recorder *rec)
 
 static int start_readers(struct recorder *rec, FILE *err)
 {
+	pthread_attr_t attr;
+	int ret = 0;
+
 	rec->cpus = calloc(rec->nr_cpus, sizeof(*rec->cpus));
 	if (!rec->cpus)
 		return -1;
-	for (uint32_t c = 0; c < rec->nr_cpus; c++) {
+	/* Small stacks: the recorder's memory is locked, and a default 8 MiB stack would be. */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (uint32_t c = 0; c < rec->nr_cpus && !ret; c++) {
 		struct cpu_reader *cr = &rec->cpus[c];
 		char file[64];
 
@@ -1171,16 +1177,20 @@ static int start_readers(struct recorder *rec, FILE *err)
 		cr->page = malloc(rec->subbuf_size);
 		cr->stage = malloc(rec->stage_cap);
 		cr->counts = calloc(rec->max_id + 1, sizeof(*cr->counts));
-		if (!cr->cctx || !cr->page || !cr->stage || !cr->counts)
-			return -1;
+		if (!cr->cctx || !cr->page || !cr->stage || !cr->counts) {
+			ret = -1;
+			break;
+		}
 		ZSTD_CCtx_setParameter(cr->cctx, ZSTD_c_compressionLevel, rec->o->level);
-		if (pthread_create(&cr->thread, NULL, reader_main, cr)) {
+		if (pthread_create(&cr->thread, &attr, reader_main, cr)) {
 			fprintf(err, "mmtwin record: cannot start reader thread for CPU %u\n", c);
-			return -1;
+			ret = -1;
+			break;
 		}
 		cr->started = true;
 	}
-	return 0;
+	pthread_attr_destroy(&attr);
+	return ret;
 }
 
 static void stop_readers(struct recorder *rec)

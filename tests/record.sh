@@ -3,7 +3,7 @@
 # back and checked against what the recorder said. Needs root and tracefs; skipped otherwise.
 . "${top_srcdir:-.}/tests/lib.sh"
 require_tracing
-trap '"$MMTWIN" record --cleanup >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'umount "$T/full" 2>/dev/null; "$MMTWIN" record --cleanup >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 work="dd if=/dev/zero of=$T/f bs=1M count=64 status=none; cat $T/f >/dev/null; rm -f $T/f"
 "$MMTWIN" record -o "$T/a.mmt" --no-kpageflags -- sh -c "$work" >"$T/out" 2>&1 & pid=$!
@@ -59,6 +59,22 @@ like "$(cat "$T/out")" "stopped by: signal" "and its summary is complete"
 
 "$MMTWIN" record -q -o "$T/b.mmt" --no-kpageflags -b 2M -d 0.5; is $? 0 "-b takes a size with a suffix"
 like "$("$MMTWIN" info --json "$T/b.mmt")" '"trace.buffer_kb":"2048"' "2M is 2048 KiB"
+
+# A full disk: a 3 MiB tmpfs fills up mid-recording.
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=3m mmtwin-test "$T/full" 2>/dev/null; then
+	"$MMTWIN" record -o "$T/full/a.mmt" --no-kpageflags -d 20 -- \
+		sh -c "while :; do dd if=/dev/zero of=$T/g bs=1M count=32 status=none; rm -f $T/g; done" \
+		>"$T/out" 2>&1
+	is $? 4 "a full disk ends the recording with exit 4"
+	like "$(cat "$T/out")" "No space left on device.*readable up to byte" "and says where the archive ends"
+	"$MMTWIN" info "$T/full/a.mmt" >"$T/out" 2>&1; is $? 0 "the archive on the full disk reads"
+	like "$(cat "$T/out")" "cut short at byte" "as cut short"
+	like "$(cat "$T/out")" "kmem:mm_page_alloc +[1-9]" "with the events written before the disk filled"
+	umount "$T/full"
+else
+	ok 0 "# SKIP cannot mount a tmpfs"
+fi
 
 mkdir /sys/kernel/tracing/instances/mmtwin-999999 2>/dev/null
 out=$("$MMTWIN" record --cleanup); like "$out" "removed 1 tracefs instance" "--cleanup removes a dead recorder's instance"

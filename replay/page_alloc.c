@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The twin's buddy allocator and watermarks; each policy names the kernel function it mirrors.
+ * Written from mm/page_alloc.c of 6.1-6.18 (see ../shared/reference/kernel-mm-policies.md).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twin.h"
+
+static const char *const mt_names[TW_NR_MT] = {
+#define X(n, s) s,
+    TW_MIGRATETYPES(X)
+#undef X
+};
+
+const char *tw_mt_name(unsigned int mt)
+{
+	return mt < TW_NR_MT ? mt_names[mt] : "?";
+}
+
+int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64_t spanned,
+		 unsigned int nr_orders, unsigned int pageblock_order)
+{
+	uint64_t blocks;
+
+	memset(z, 0, sizeof(*z));
+	if (!nr_orders || nr_orders > TW_MAX_ORDERS || pageblock_order >= nr_orders ||
+	    spanned >= TW_NIL)
+		return -EINVAL;
+	snprintf(z->name, sizeof(z->name), "%s", name);
+	z->start_pfn = start_pfn;
+	z->spanned = spanned;
+	z->nr_orders = nr_orders;
+	z->pageblock_order = pageblock_order;
+	blocks = ((start_pfn + spanned) >> pageblock_order) - (start_pfn >> pageblock_order) + 1;
+	z->pages = calloc(spanned ? spanned : 1, sizeof(*z->pages));
+	z->block_mt = calloc(blocks, 1);
+	if (!z->pages || !z->block_mt) {
+		tw_zone_release(z);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < spanned; i++)
+		z->pages[i].next = z->pages[i].prev = TW_NIL;
+	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++)
+		for (unsigned int m = 0; m < TW_NR_MT; m++)
+			z->free[o][m].head = z->free[o][m].tail = TW_NIL;
+	for (uint64_t b = 0; b < blocks; b++)
+		z->block_mt[b] = TW_MT_MOVABLE; /* memmap_init() marks every block movable */
+	return 0;
+}
+
+void tw_zone_release(struct tw_zone *z)
+{
+	if (!z)
+		return;
+	free(z->pages);
+	free(z->block_mt);
+	z->pages = NULL;
+	z->block_mt = NULL;
+}
+
+static uint64_t block_index(const struct tw_zone *z, uint64_t pfn)
+{
+	return (pfn >> z->pageblock_order) - (z->start_pfn >> z->pageblock_order);
+}
+
+unsigned int tw_block_mt(const struct tw_zone *z, uint64_t pfn)
+{
+	return z->block_mt[block_index(z, pfn)];
+}
+
+void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt)
+{
+	z->block_mt[block_index(z, pfn)] = mt;
+}
+
+static bool mt_mergeable(unsigned int mt)
+{
+	return mt < TW_MT_PCPTYPES; /* mirrors migratetype_is_mergeable() */
+}
+
+/* mirrors __add_to_free_list(): at the head, or the tail when TAIL */
+static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, unsigned int mt,
+			     bool tail)
+{
+	struct tw_page *p = &z->pages[i];
+	struct tw_list *l = &z->free[order][mt];
+
+	p->state = TW_PG_FREE;
+	p->order = order;
+	p->mt = mt;
+	if (tail) {
+		p->next = TW_NIL;
+		p->prev = l->tail;
+		if (l->tail != TW_NIL)
+			z->pages[l->tail].next = i;
+		else
+			l->head = i;
+		l->tail = i;
+	} else {
+		p->prev = TW_NIL;
+		p->next = l->head;
+		if (l->head != TW_NIL)
+			z->pages[l->head].prev = i;
+		else
+			l->tail = i;
+		l->head = i;
+	}
+	l->nr++;
+	z->nr_free[order]++;
+	z->free_pages += 1ull << order;
+}
+
+/* mirrors __del_page_from_free_list() */
+static void del_from_free_list(struct tw_zone *z, uint32_t i)
+{
+	struct tw_page *p = &z->pages[i];
+	struct tw_list *l = &z->free[p->order][p->mt];
+
+	if (p->prev != TW_NIL)
+		z->pages[p->prev].next = p->next;
+	else
+		l->head = p->next;
+	if (p->next != TW_NIL)
+		z->pages[p->next].prev = p->prev;
+	else
+		l->tail = p->prev;
+	l->nr--;
+	z->nr_free[p->order]--;
+	z->free_pages -= 1ull << p->order;
+	p->state = TW_PG_USED;
+	p->next = p->prev = TW_NIL;
+}
+
+/* Is PFN the head of a free block of ORDER in this zone? mirrors page_is_buddy() */
+static bool is_buddy(const struct tw_zone *z, uint64_t pfn, unsigned int order)
+{
+	const struct tw_page *p;
+
+	if (!tw_zone_has(z, pfn))
+		return false;
+	p = &z->pages[pfn - z->start_pfn];
+	return p->state == TW_PG_FREE && p->order == order;
+}
+
+uint64_t tw_free_block_of(const struct tw_zone *z, uint64_t pfn, unsigned int *order)
+{
+	if (!tw_zone_has(z, pfn))
+		return TW_NIL;
+	for (unsigned int o = 0; o < z->nr_orders; o++) {
+		uint64_t head = pfn & ~((1ull << o) - 1);
+		const struct tw_page *p;
+
+		if (!tw_zone_has(z, head))
+			break;
+		p = &z->pages[head - z->start_pfn];
+		if (p->state == TW_PG_FREE && p->order >= o && head + (1ull << p->order) > pfn) {
+			if (order)
+				*order = p->order;
+			return head;
+		}
+	}
+	return TW_NIL;
+}
+
+/* mirrors buddy_merge_likely(): is the next-order buddy of the merged block free? */
+static bool buddy_merge_likely(const struct tw_zone *z, uint64_t pfn, unsigned int order)
+{
+	uint64_t higher;
+
+	if (order + 2 >= z->nr_orders) /* order >= MAX_PAGE_ORDER - 1 */
+		return false;
+	higher = pfn & ~(1ull << order);
+	return is_buddy(z, higher ^ (1ull << (order + 1)), order + 1);
+}
+
+int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt,
+		     bool to_tail)
+{
+	uint64_t n = 1ull << order;
+
+	if (order >= z->nr_orders || mt >= TW_NR_MT || (pfn & (n - 1)) || !tw_zone_has(z, pfn) ||
+	    !tw_zone_has(z, pfn + n - 1))
+		return -ERANGE;
+	/* Refuse a double free: no page of the range may be free or inside a free block. */
+	if (tw_free_block_of(z, pfn, NULL) != TW_NIL)
+		return -EEXIST;
+	for (uint64_t i = 1; i < n; i++)
+		if (z->pages[pfn - z->start_pfn + i].state == TW_PG_FREE)
+			return -EEXIST;
+	while (order + 1 < z->nr_orders) { /* order < MAX_PAGE_ORDER */
+		uint64_t buddy = pfn ^ (1ull << order);
+		unsigned int buddy_mt = mt;
+
+		if (!is_buddy(z, buddy, order))
+			break;
+		if (order >= z->pageblock_order) {
+			buddy_mt = tw_block_mt(z, buddy);
+			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_from_free_list(z, buddy - z->start_pfn);
+		/* 6.10+: the buddy's block takes the freed page's type, so expand() agrees. */
+		if (buddy_mt != mt)
+			tw_set_block_mt(z, buddy, mt);
+		pfn &= buddy;
+		order++;
+	}
+	add_to_free_list(z, pfn - z->start_pfn, order, mt,
+			 to_tail || buddy_merge_likely(z, pfn, order));
+	return 0;
+}
+
+/* mirrors expand(): split a block of order HIGH at I down to LOW, upper halves to list heads */
+static void expand(struct tw_zone *z, uint32_t i, unsigned int low, unsigned int high,
+		   unsigned int mt)
+{
+	uint64_t size = 1ull << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(z, i + size, high, mt, false);
+	}
+}
+
+uint64_t tw_rmqueue_smallest(struct tw_zone *z, unsigned int order, unsigned int mt)
+{
+	if (mt >= TW_NR_MT)
+		return TW_NIL;
+	for (unsigned int o = order; o < z->nr_orders; o++) {
+		uint32_t i = z->free[o][mt].head;
+
+		if (i == TW_NIL)
+			continue;
+		del_from_free_list(z, i);
+		expand(z, i, order, o, mt);
+		return z->start_pfn + i;
+	}
+	return TW_NIL;
+}
+
+int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order)
+{
+	unsigned int o, mt;
+	uint64_t head = tw_free_block_of(z, pfn, &o);
+
+	if (head == TW_NIL || order > o || (pfn & ((1ull << order) - 1)) ||
+	    pfn + (1ull << order) > head + (1ull << o))
+		return -ENOENT;
+	mt = z->pages[head - z->start_pfn].mt;
+	del_from_free_list(z, head - z->start_pfn);
+	/* Split as expand() would, keeping the half that holds PFN each time. */
+	while (o > order) {
+		uint64_t half = 1ull << --o;
+
+		if (pfn >= head + half) {
+			add_to_free_list(z, head - z->start_pfn, o, mt, false);
+			head += half;
+		} else {
+			add_to_free_list(z, head + half - z->start_pfn, o, mt, false);
+		}
+	}
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return -EUCLEAN;
+}
+
+int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
+{
+	uint64_t heads = 0, pages = 0, per_order[TW_MAX_ORDERS] = {0};
+
+	for (unsigned int o = 0; o < z->nr_orders; o++)
+		for (unsigned int m = 0; m < TW_NR_MT; m++) {
+			const struct tw_list *l = &z->free[o][m];
+			uint64_t n = 0;
+			uint32_t prev = TW_NIL;
+
+			for (uint32_t i = l->head; i != TW_NIL; i = z->pages[i].next) {
+				const struct tw_page *p = &z->pages[i];
+
+				if (i >= z->spanned || ++n > z->spanned)
+					return bad(why, len, "%s order %u %s: list corrupt",
+						   z->name, o, tw_mt_name(m));
+				if (p->state != TW_PG_FREE || p->order != o || p->mt != m ||
+				    p->prev != prev)
+					return bad(
+					    why, len,
+					    "%s pfn %#llx on the order-%u %s list but marked "
+					    "state %u order %u type %u",
+					    z->name, (unsigned long long)(z->start_pfn + i), o,
+					    tw_mt_name(m), p->state, p->order, p->mt);
+				prev = i;
+			}
+			if (n != l->nr || prev != l->tail)
+				return bad(why, len, "%s order %u %s: %llu on the list, count %llu",
+					   z->name, o, tw_mt_name(m), (unsigned long long)n,
+					   (unsigned long long)l->nr);
+			per_order[o] += n;
+		}
+	for (uint64_t i = 0; i < z->spanned; i++) {
+		const struct tw_page *p = &z->pages[i];
+		uint64_t pfn = z->start_pfn + i, n, buddy;
+
+		if (p->state != TW_PG_FREE)
+			continue;
+		n = 1ull << p->order;
+		heads++;
+		pages += n;
+		if ((pfn & (n - 1)) || i + n > z->spanned)
+			return bad(why, len,
+				   "%s free block %#llx order %u misaligned or past the zone",
+				   z->name, (unsigned long long)pfn, p->order);
+		for (uint64_t k = 1; k < n; k++)
+			if (z->pages[i + k].state == TW_PG_FREE)
+				return bad(why, len,
+					   "%s free block %#llx order %u holds another at %#llx",
+					   z->name, (unsigned long long)pfn, p->order,
+					   (unsigned long long)(pfn + k));
+		buddy = pfn ^ n;
+		if (p->order + 1 < z->nr_orders && is_buddy(z, buddy, p->order) &&
+		    (p->order < z->pageblock_order ||
+		     (mt_mergeable(p->mt) && mt_mergeable(z->pages[buddy - z->start_pfn].mt)) ||
+		     p->mt == z->pages[buddy - z->start_pfn].mt))
+			return bad(
+			    why, len, "%s free buddies %#llx and %#llx of order %u not merged",
+			    z->name, (unsigned long long)pfn, (unsigned long long)buddy, p->order);
+	}
+	for (unsigned int o = 0; o < z->nr_orders; o++)
+		if (per_order[o] != z->nr_free[o])
+			return bad(why, len, "%s order %u: %llu free blocks listed, count %llu",
+				   z->name, o, (unsigned long long)per_order[o],
+				   (unsigned long long)z->nr_free[o]);
+	if (pages != z->free_pages)
+		return bad(why, len, "%s: %llu free pages in blocks, count %llu", z->name,
+			   (unsigned long long)pages, (unsigned long long)z->free_pages);
+	(void)heads;
+	return 0;
+}
+
+/* mult_frac() of include/linux/math.h: x * n / d without overflowing x * n */
+static uint64_t mult_frac(uint64_t x, uint64_t n, uint64_t d)
+{
+	return (x / d) * n + ((x % d) * n) / d;
+}
+
+void tw_setup_wmarks(struct tw_zone *zones, size_t nr, uint64_t min_free_kbytes,
+		     unsigned int scale_factor, unsigned int page_shift, bool lowmem_skips_movable)
+{
+	uint64_t pages_min = min_free_kbytes >> (page_shift - 10), lowmem = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		if (!zones[i].highmem_or_movable ||
+		    (!lowmem_skips_movable && strcmp(zones[i].name, "Movable") == 0))
+			lowmem += zones[i].managed;
+	for (size_t i = 0; i < nr; i++) {
+		struct tw_zone *z = &zones[i];
+		uint64_t tmp = lowmem ? pages_min * z->managed / lowmem : 0, d;
+
+		if (z->highmem_or_movable) {
+			/* a small fixed reserve: clamp(managed / 1024, SWAP_CLUSTER_MAX, 128) */
+			uint64_t m = z->managed / 1024;
+
+			z->wmark[TW_WMARK_MIN] = m < 32 ? 32 : m > 128 ? 128 : m;
+		} else {
+			z->wmark[TW_WMARK_MIN] = tmp;
+		}
+		d = tmp >> 2;
+		if (mult_frac(z->managed, scale_factor, 10000) > d)
+			d = mult_frac(z->managed, scale_factor, 10000);
+		z->wmark[TW_WMARK_LOW] = z->wmark[TW_WMARK_MIN] + d;
+		z->wmark[TW_WMARK_HIGH] = z->wmark[TW_WMARK_LOW] + d;
+		z->wmark[TW_WMARK_PROMO] = z->wmark[TW_WMARK_HIGH] + d;
+		z->boost = 0;
+	}
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The twin's buddy allocator in the style of the kernel's tools/testing/memblock: synthetic
+ * zones, scripted frees and allocations, the exact free lists expected after each step; then
+ * random sequences checked against every invariant; then watermarks against a real zoneinfo.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+#include "tap.h"
+#include "twin.h"
+#include "util.h"
+
+static char why[256];
+
+static void check(const struct tw_zone *z, const char *what)
+{
+	int ret = tw_zone_check(z, why, sizeof(why));
+
+	if (!ok(ret == 0, "%s: invariants hold", what))
+		diag("%s", why);
+}
+
+static uint64_t head_pfn(const struct tw_zone *z, unsigned int o, unsigned int mt)
+{
+	uint32_t i = z->free[o][mt].head;
+
+	return i == TW_NIL ? TW_NIL : z->start_pfn + i;
+}
+
+static uint64_t tail_pfn(const struct tw_zone *z, unsigned int o, unsigned int mt)
+{
+	uint32_t i = z->free[o][mt].tail;
+
+	return i == TW_NIL ? TW_NIL : z->start_pfn + i;
+}
+
+static void test_merge_split(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Test", 0, 4096, 11, 9))
+		BAIL("tw_zone_init");
+	for (uint64_t pfn = 0; pfn < 4096; pfn++)
+		if (tw_free_one_page(&z, pfn, 0, TW_MT_MOVABLE, false))
+			BAIL("free %llu", (unsigned long long)pfn);
+	is_int(z.nr_free[10], 4, "4096 order-0 frees merge into four order-10 blocks");
+	is_int(z.free_pages, 4096, "all pages free");
+	for (unsigned int o = 0; o < 10; o++)
+		if (z.nr_free[o])
+			ok(0, "nothing left below order 10 (order %u has %llu)", o,
+			   (unsigned long long)z.nr_free[o]);
+	is_int(head_pfn(&z, 10, TW_MT_MOVABLE), 3072, "the last merged block is at the head");
+	is_int(tail_pfn(&z, 10, TW_MT_MOVABLE), 0, "the first at the tail");
+	check(&z, "after merging");
+
+	is_int(tw_rmqueue_smallest(&z, 0, TW_MT_MOVABLE), 3072,
+	       "an order-0 request takes the head of the smallest non-empty list");
+	for (unsigned int o = 0; o < 10; o++)
+		if (!ok(head_pfn(&z, o, TW_MT_MOVABLE) == 3072 + (1u << o) && z.nr_free[o] == 1,
+			"expand() leaves the upper half of order %u at %u", o, 3072 + (1u << o)))
+			diag("order %u head %llu count %llu", o,
+			     (unsigned long long)head_pfn(&z, o, TW_MT_MOVABLE),
+			     (unsigned long long)z.nr_free[o]);
+	is_int(z.nr_free[10], 3, "three order-10 blocks left");
+	is_int(tw_rmqueue_smallest(&z, 3, TW_MT_MOVABLE), 3080,
+	       "an order-3 request takes the order-3 block");
+	is_int(tw_rmqueue_smallest(&z, 0, TW_MT_UNMOVABLE), TW_NIL,
+	       "no unmovable block: __rmqueue_smallest() fails (fallback is another policy)");
+	check(&z, "after splitting");
+
+	is_int(tw_free_one_page(&z, 3080, 3, TW_MT_MOVABLE, false), 0, "order-3 free");
+	is_int(tw_free_one_page(&z, 3072, 0, TW_MT_MOVABLE, false), 0, "order-0 free");
+	is_int(z.nr_free[10], 4, "both merge back to order 10");
+	is_int(tw_free_one_page(&z, 3072, 0, TW_MT_MOVABLE, false), -EEXIST,
+	       "a double free is refused");
+	is_int(tw_free_one_page(&z, 3075, 0, TW_MT_MOVABLE, false), -EEXIST,
+	       "freeing a page inside a free block is refused");
+	is_int(tw_free_one_page(&z, 3, 1, TW_MT_MOVABLE, false), -ERANGE,
+	       "a misaligned block is refused");
+	is_int(tw_free_one_page(&z, 4096, 0, TW_MT_MOVABLE, false), -ERANGE,
+	       "a pfn outside the zone is refused");
+	check(&z, "after the refusals");
+	tw_zone_release(&z);
+}
+
+static void test_tail(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Test", 0, 16, 5, 2))
+		BAIL("tw_zone_init");
+	tw_free_one_page(&z, 9, 0, TW_MT_MOVABLE, false);
+	tw_free_one_page(&z, 0, 1, TW_MT_MOVABLE, false);
+	tw_free_one_page(&z, 2, 0, TW_MT_MOVABLE, false);
+	is_int(head_pfn(&z, 0, TW_MT_MOVABLE), 9, "buddy_merge_likely(): the head stays");
+	is_int(tail_pfn(&z, 0, TW_MT_MOVABLE), 2,
+	       "a page whose next-order buddy is free goes to the tail");
+	tw_free_one_page(&z, 13, 0, TW_MT_MOVABLE, false);
+	is_int(head_pfn(&z, 0, TW_MT_MOVABLE), 13, "one whose next-order buddy is not: the head");
+	tw_free_one_page(&z, 14, 0, TW_MT_MOVABLE, true);
+	is_int(tail_pfn(&z, 0, TW_MT_MOVABLE), 14, "FPI_TO_TAIL: the tail");
+	check(&z, "head and tail insertion");
+	tw_zone_release(&z);
+}
+
+static void test_pageblocks(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Test", 0, 2048, 11, 9))
+		BAIL("tw_zone_init");
+	tw_set_block_mt(&z, 0, TW_MT_HIGHATOMIC);
+	tw_free_one_page(&z, 0, 9, TW_MT_HIGHATOMIC, false);
+	tw_free_one_page(&z, 512, 9, TW_MT_MOVABLE, false);
+	is_int(z.nr_free[9], 2, "a HighAtomic block does not merge with a Movable one");
+	check(&z, "unmergeable types");
+	tw_set_block_mt(&z, 1024, TW_MT_UNMOVABLE);
+	tw_free_one_page(&z, 1536, 9, TW_MT_MOVABLE, false);
+	tw_free_one_page(&z, 1024, 9, TW_MT_UNMOVABLE, false);
+	is_int(z.nr_free[10], 1, "Unmovable and Movable blocks merge");
+	is_int(tw_block_mt(&z, 1536), TW_MT_UNMOVABLE,
+	       "and the buddy's block takes the type freed");
+	is_int(head_pfn(&z, 10, TW_MT_UNMOVABLE), 1024, "on the freed page's list");
+	check(&z, "mergeable types");
+
+	is_int(tw_take_block(&z, 1029, 0), 0, "the kernel's page can be taken out of a free block");
+	is_int(z.free_pages, 2047, "one page fewer free");
+	ok(tw_free_block_of(&z, 1029, NULL) == TW_NIL, "and it is no longer free");
+	{
+		unsigned int o;
+
+		ok(tw_free_block_of(&z, 1028, &o) == 1028 && o == 0,
+		   "its buddy is an order-0 block");
+		ok(tw_free_block_of(&z, 1031, &o) == 1030 && o == 1, "then order 1 at 1030");
+		ok(tw_free_block_of(&z, 2047, &o) == 1536 && o == 9, "and order 9 at 1536");
+	}
+	is_int(tw_take_block(&z, 1029, 0), -ENOENT, "taking it twice is refused");
+	check(&z, "after taking a page");
+	tw_zone_release(&z);
+}
+
+static uint32_t rnd_state = 88172645u;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/* Random allocations, frees and forced takes; every invariant after every 64 steps. */
+static void test_random(void)
+{
+	enum { SPAN = 8192, MAXA = 8192 };
+	struct tw_zone z;
+	struct {
+		uint64_t pfn;
+		unsigned int order;
+	} *used = calloc(MAXA, sizeof(*used));
+	uint8_t *owner = calloc(SPAN, 1);
+	size_t nr = 0, overlaps = 0, failures = 0, refusals = 0;
+
+	if (tw_zone_init(&z, "Random", 1, SPAN, 11, 9) || !used || !owner)
+		BAIL("setup");
+	/* start: everything free except the first page of the span (unaligned start, like DMA) */
+	for (uint64_t pfn = 2; pfn < SPAN + 1; pfn++)
+		tw_free_one_page(&z, pfn, 0, TW_MT_MOVABLE, false);
+	for (uint64_t b = 0; b < SPAN; b += 512)
+		tw_set_block_mt(&z, 1 + b, rnd() % 3);
+	for (int step = 0; step < 20000; step++) {
+		unsigned int r = rnd() % 10;
+
+		if (r < 5 && nr < MAXA) {
+			unsigned int order = rnd() % 5, mt = rnd() % 3;
+			uint64_t pfn = tw_rmqueue_smallest(&z, order, mt);
+
+			if (pfn == TW_NIL) {
+				failures++;
+			} else {
+				for (uint64_t k = 0; k < (1u << order); k++)
+					overlaps += owner[pfn - 1 + k]++ != 0;
+				used[nr].pfn = pfn;
+				used[nr++].order = order;
+			}
+		} else if (r < 9 && nr) {
+			size_t k = rnd() % nr;
+			uint64_t pfn = used[k].pfn;
+
+			if (tw_free_one_page(&z, pfn, used[k].order, tw_block_mt(&z, pfn),
+					     rnd() % 4 == 0))
+				refusals++;
+			for (uint64_t j = 0; j < (1u << used[k].order); j++)
+				owner[pfn - 1 + j]--;
+			used[k] = used[--nr];
+		} else if (nr < MAXA) {
+			uint64_t pfn = 1 + rnd() % SPAN;
+
+			if (!tw_take_block(&z, pfn, 0)) {
+				overlaps += owner[pfn - 1]++ != 0;
+				used[nr].pfn = pfn;
+				used[nr++].order = 0;
+			}
+		}
+		if (step % 64 == 0 && tw_zone_check(&z, why, sizeof(why))) {
+			ok(0, "step %d: %s", step, why);
+			break;
+		}
+	}
+	ok(!overlaps, "20000 random steps: no page handed out twice");
+	ok(!refusals, "every free of an allocated block is accepted");
+	ok(failures < 10000, "allocations mostly succeed (%zu failed)", failures);
+	check(&z, "after the random steps");
+	while (nr) {
+		nr--;
+		tw_free_one_page(&z, used[nr].pfn, used[nr].order, tw_block_mt(&z, used[nr].pfn),
+				 false);
+	}
+	tw_free_one_page(&z, 1, 0, tw_block_mt(&z, 1), false);
+	is_int(z.free_pages, SPAN, "everything given back is free");
+	check(&z, "after giving everything back");
+	free(used);
+	free(owner);
+	tw_zone_release(&z);
+}
+
+/* __setup_per_zone_wmarks() against a zoneinfo read on the development machine. */
+static void test_wmarks(void)
+{
+	char path[4096];
+	const char *top = getenv("top_srcdir");
+	struct snap_zoneinfo zi;
+	struct snap_error err;
+	struct tw_zone zones[8];
+	size_t len, n = 0, exact = 0, compared = 0;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/tests/data/proc/zoneinfo", top ? top : ".");
+	text = read_file(path, &len);
+	snap_zoneinfo_init(&zi);
+	if (!ok(text && !snap_zoneinfo_parse(&zi, text, len, &err), "zoneinfo parses"))
+		return;
+	for (size_t i = 0; i < zi.nr_zones && n < 8; i++, n++) {
+		memset(&zones[n], 0, sizeof(zones[n]));
+		snprintf(zones[n].name, sizeof(zones[n].name), "%s", zi.zones[i].name);
+		zones[n].managed = zi.zones[i].managed;
+		zones[n].highmem_or_movable = !strcmp(zi.zones[i].name, "Movable");
+	}
+	/* min_free_kbytes 67584 and watermark_scale_factor 10 were in force on that machine */
+	tw_setup_wmarks(zones, n, 67584, 10, 12, true);
+	for (size_t i = 0; i < n; i++) {
+		const struct snap_zoneinfo_zone *s = &zi.zones[i];
+		uint64_t b = s->boost == SNAP_NONE ? 0 : s->boost;
+
+		if (!strcmp(s->name, "Device"))
+			continue; /* ZONE_DEVICE: not set up by __setup_per_zone_wmarks() */
+		compared++;
+		if (zones[i].wmark[TW_WMARK_MIN] + b == s->min &&
+		    zones[i].wmark[TW_WMARK_LOW] + b == s->low &&
+		    zones[i].wmark[TW_WMARK_HIGH] + b == s->high &&
+		    (s->promo == SNAP_NONE || zones[i].wmark[TW_WMARK_PROMO] + b == s->promo))
+			exact++;
+		else
+			diag("%s: twin %llu/%llu/%llu, kernel %llu/%llu/%llu", s->name,
+			     (unsigned long long)zones[i].wmark[0],
+			     (unsigned long long)zones[i].wmark[1],
+			     (unsigned long long)zones[i].wmark[2], (unsigned long long)s->min,
+			     (unsigned long long)s->low, (unsigned long long)s->high);
+	}
+	ok(compared >= 3 && exact == compared, "watermarks of %zu zones exactly as the kernel's",
+	   compared);
+	tw_setup_wmarks(zones, n, 67584 * 4, 10, 12, true);
+	ok(zones[1].wmark[TW_WMARK_MIN] >= 4 * 11824 && zones[1].wmark[TW_WMARK_MIN] < 4 * 11825,
+	   "four times min_free_kbytes, four times the min watermark");
+	snap_zoneinfo_release(&zi);
+	free(text);
+}
+
+int main(void)
+{
+	test_merge_split();
+	test_tail();
+	test_pageblocks();
+	test_random();
+	test_wmarks();
+	return tap_done();
+}

@@ -10,6 +10,9 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/kbuffer.h>
 #include <traceevent/trace-seq.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "event.h"
 #include "util.h"
@@ -116,7 +119,7 @@ const char *ev_field_name(enum ev_field f)
 }
 
 /* Parse the saved header_page, header_event and every event format into a tep handle. */
-static int load_formats(struct ev_reader *ev, struct arc_error *err)
+static int load_formats(struct ev_reader *ev, struct arc_error *err, int progress_fd)
 {
 	struct arc_reader *r = ev->arc;
 	void *buf = NULL;
@@ -129,6 +132,8 @@ static int load_formats(struct ev_reader *ev, struct arc_error *err)
 
 		if (s->type != ARC_SEC_HEADER_PAGE && s->type != ARC_SEC_FORMAT)
 			continue;
+		if (progress_fd >= 0 && write(progress_fd, &i, sizeof(i)) != sizeof(i))
+			break;
 		n = arc_reader_load(r, i, &buf, &cap, err);
 		if (n < 0) {
 			ret = n;
@@ -168,6 +173,49 @@ static int load_formats(struct ev_reader *ev, struct arc_error *err)
 out:
 	free(buf);
 	return ret;
+}
+
+/*
+ * libtraceevent 1.7 can crash on a format text crafted to (the fuzz target found a NULL
+ * dereference in tep_parse_format()). Checksums stop accidental damage, not a crafted file,
+ * so the formats are parsed once in a child first: if it dies, the archive is refused with the
+ * section that killed it, instead of taking mmtwin down.
+ */
+static int formats_survive(struct ev_reader *ev, struct arc_error *err)
+{
+	int pfd[2], status;
+	size_t last = SIZE_MAX, i;
+	pid_t pid;
+
+	if (pipe(pfd) < 0)
+		return 0; /* cannot check: parse in process as before */
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return 0;
+	}
+	if (pid == 0) {
+		/* Die of the fault itself, whatever handler (a sanitizer's) the parent has. */
+		static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+		for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+			signal(sigs[k], SIG_DFL);
+		close(pfd[0]);
+		_exit(load_formats(ev, NULL, pfd[1]) ? 1 : 0);
+	}
+	close(pfd[1]);
+	while (read(pfd[0], &i, sizeof(i)) == sizeof(i))
+		last = i;
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFSIGNALED(status))
+		return 0;
+	if (last == SIZE_MAX)
+		return ev_err(err, -EBADMSG, 0, -1, "event formats crash libtraceevent (signal %d)",
+			      WTERMSIG(status));
+	return ev_err(err, -EBADMSG, arc_reader_section(ev->arc, last)->offset + ARC_SECT_HDR_SIZE,
+		      last, "section %zu: event format crashes libtraceevent (signal %d)", last,
+		      WTERMSIG(status));
 }
 
 /*
@@ -236,7 +284,9 @@ struct ev_reader *ev_reader_open(struct arc_reader *r, struct arc_error *err)
 	tep_set_page_size(ev->tep, h->subbuf_size);
 	tep_set_file_bigendian(ev->tep, TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(ev->tep, TEP_LITTLE_ENDIAN);
-	ret = load_formats(ev, err);
+	ret = formats_survive(ev, err);
+	if (!ret)
+		ret = load_formats(ev, err, -1);
 	if (ret) {
 		ev_reader_free(ev);
 		errno = -ret;

@@ -18,6 +18,7 @@ enum {
 int cmd_record(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 
 /* Print "mmtwin CMD: FILE: byte OFFSET: MESSAGE" for an archive error. */

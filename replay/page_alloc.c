@@ -230,6 +230,16 @@ static void expand(struct tw_zone *z, uint32_t i, unsigned int low, unsigned int
 	}
 }
 
+uint64_t tw_peek_smallest(const struct tw_zone *z, unsigned int order, unsigned int mt)
+{
+	if (mt >= TW_NR_MT)
+		return TW_NIL;
+	for (unsigned int o = order; o < z->nr_orders; o++)
+		if (z->free[o][mt].head != TW_NIL)
+			return z->start_pfn + z->free[o][mt].head;
+	return TW_NIL;
+}
+
 uint64_t tw_rmqueue_smallest(struct tw_zone *z, unsigned int order, unsigned int mt)
 {
 	if (mt >= TW_NR_MT)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "replay.h"
 #include "snapshot.h"
 #include "util.h"
@@ -38,6 +39,17 @@ static uint64_t setting(const char *text, size_t len, const char *key, uint64_t 
 		p = nl ? nl + 1 : NULL;
 	}
 	return dflt;
+}
+
+/* The number after KEY in TEXT ("Page block order: 9"), or 0. */
+static uint64_t setting_after(const char *text, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i + kl < len; i++)
+		if (!memcmp(text + i, key, kl))
+			return strtoull(text + i + kl, NULL, 10);
+	return 0;
 }
 
 /* Class 1: mirror __setup_per_zone_wmarks() on this snapshot's zones, compare. */
@@ -129,6 +141,244 @@ static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t n
 	}
 }
 
+struct lockstep_ctx {
+	struct tw_report *rep;
+	struct tw_zone zones[TW_MAX_ZONES];
+	size_t nr_zones;
+};
+
+static struct tw_zone *zone_of(struct lockstep_ctx *c, uint64_t pfn)
+{
+	for (size_t i = 0; i < c->nr_zones; i++)
+		if (tw_zone_has(&c->zones[i], pfn))
+			return &c->zones[i];
+	return NULL;
+}
+
+static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *arg)
+{
+	struct tw_zone *z = arg;
+
+	(void)clipped;
+	tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false);
+	return 0;
+}
+
+/* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
+static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t pfn, unsigned int mt)
+{
+	if (mt < TW_NR_MT && tw_block_mt(z, pfn) != mt) {
+		tw_set_block_mt(z, pfn, mt);
+		c->rep->ls.type_corrections++;
+	}
+}
+
+/* mm_page_alloc_zone_locked: predict with __rmqueue_smallest(), then force the kernel's pfn. */
+static void on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+	uint64_t pfn = ev_u64(rec, EVF_PFN), twin;
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	unsigned int mt = (unsigned int)ev_int(rec, EVF_MIGRATETYPE);
+	bool refill = ev_int(rec, EVF_PERCPU_REFILL) != 0;
+	struct tw_zone *z = zone_of(c, pfn);
+
+	if (!z || order >= z->nr_orders) {
+		ls->outside++;
+		return;
+	}
+	twin = mt < TW_NR_MT ? tw_peek_smallest(z, order, mt) : TW_NIL;
+	ls->allocs++;
+	ls->order_allocs[order]++;
+	ls->refills += refill;
+	if (twin == pfn) {
+		ls->agree++;
+		ls->order_agree[order]++;
+		ls->refill_agree += refill;
+	} else if (ls->nr_div < sizeof(ls->div) / sizeof(ls->div[0])) {
+		struct tw_divergence *d = &ls->div[ls->nr_div++];
+
+		d->index = rec->index;
+		d->ts = rec->ts;
+		d->cpu = rec->cpu;
+		snprintf(d->zone, sizeof(d->zone), "%s", z->name);
+		d->order = order;
+		d->mt = mt;
+		d->refill = refill;
+		d->kernel_pfn = pfn;
+		d->twin_pfn = twin;
+	}
+	block_evidence(c, z, pfn, mt);
+	if (tw_take_block(z, pfn, order))
+		ls->not_free++;
+}
+
+/* A free to the buddy lists: a pcp drain, or an order the pcp lists do not take. */
+static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int order, int mt)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+	struct tw_zone *z = zone_of(c, pfn);
+
+	if (!z || order >= z->nr_orders) {
+		ls->outside++;
+		return;
+	}
+	if (mt >= 0)
+		block_evidence(c, z, pfn, (unsigned int)mt);
+	ls->frees++;
+	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false))
+		ls->frees_bad++;
+}
+
+/* Class 2, in part: the twin's free pages per zone against a zoneinfo snapshot. */
+static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		const struct tw_zone *z = &c->zones[i];
+
+		for (size_t k = 0; k < zi->nr_zones; k++) {
+			int64_t d;
+
+			if (strcmp(zi->zones[k].name, z->name) || !zi->zones[k].populated)
+				continue;
+			d = (int64_t)(z->free_pages - zi->zones[k].free);
+			ls->free_checks++;
+			ls->free_exact += d == 0;
+			if ((d < 0 ? -d : d) >
+			    (ls->free_worst < 0 ? -ls->free_worst : ls->free_worst)) {
+				ls->free_worst = d;
+				ls->free_worst_kernel = zi->zones[k].free;
+				snprintf(ls->free_worst_zone, sizeof(ls->free_worst_zone), "%s",
+					 z->name);
+			}
+		}
+	}
+}
+
+/*
+ * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
+ * then every allocator event after the kpageflags read, in time order.
+ */
+static int lockstep(struct arc_reader *r, struct tw_report *rep, const uint64_t *flags,
+		    size_t nr_pfns, const size_t *zsec, size_t nr_z,
+		    const struct snap_buddyinfo *bi, unsigned int pb_order, struct arc_error *err)
+{
+	struct lockstep_ctx *c = calloc(1, sizeof(*c));
+	struct tw_lockstep *ls = &rep->ls;
+	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = flags};
+	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
+	struct snap_zoneinfo zi;
+	struct snap_error se;
+	struct ev_reader *ev = NULL;
+	struct ev_record rec;
+	void *buf = NULL;
+	size_t cap = 0, next_z = 1;
+	struct arc_blob b;
+	long n;
+	int ret = 0;
+
+	if (!c)
+		return -ENOMEM;
+	c->rep = rep;
+	snap_zoneinfo_init(&zi);
+	snap_kpf_guess_flagging(&range, &how);
+	n = arc_reader_load(r, zsec[0], &buf, &cap, err);
+	if (n < 0 || arc_blob_parse(buf, n, &b) || snap_zoneinfo_parse(&zi, b.data, b.len, &se)) {
+		ret = n < 0 ? n : -EBADMSG;
+		goto out;
+	}
+	for (size_t i = 0; i < zi.nr_zones && c->nr_zones < TW_MAX_ZONES; i++) {
+		const struct snap_zoneinfo_zone *zz = &zi.zones[i];
+		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
+		struct tw_zone *z = &c->zones[c->nr_zones];
+
+		if (!zz->populated || !bz || zz->start_pfn == SNAP_NONE)
+			continue;
+		if (tw_zone_init(z, zz->name, zz->start_pfn, zz->spanned, bz->nr_orders,
+				 pb_order)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		c->nr_zones++;
+		z->managed = zz->managed;
+		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
+				   bz->nr_orders, how, add_free_block, z);
+	}
+	ev = ev_reader_open(r, err);
+	if (!ev) {
+		ret = err->code ? err->code : -EBADMSG;
+		goto out;
+	}
+	ls->from_ts = rep->kpf_ts_last;
+	ev_reader_seek(ev, ls->from_ts);
+	while ((ret = ev_reader_next(ev, &rec, err)) > 0) {
+		if (rec.ts < ls->from_ts)
+			continue;
+		while (next_z < nr_z && arc_reader_section(r, zsec[next_z])->ts_last <= rec.ts) {
+			const struct arc_section *s = arc_reader_section(r, zsec[next_z]);
+
+			n = arc_reader_load(r, zsec[next_z], &buf, &cap, err);
+			if (n >= 0 && !arc_blob_parse(buf, n, &b) && strcmp(b.tag, "end") &&
+			    s->ts_first >= ls->from_ts &&
+			    !snap_zoneinfo_parse(&zi, b.data, b.len, &se))
+				compare_free(c, &zi);
+			next_z++;
+		}
+		switch (rec.kind) {
+		case EV_MM_PAGE_ALLOC_ZONE_LOCKED:
+			if (ev_int(&rec, EVF_PFN) == -1)
+				break;
+			ls->events++;
+			on_buddy_alloc(c, &rec);
+			break;
+		case EV_MM_PAGE_PCPU_DRAIN:
+			ls->events++;
+			on_buddy_free(c, ev_u64(&rec, EVF_PFN),
+				      (unsigned int)ev_u64(&rec, EVF_ORDER),
+				      (int)ev_int(&rec, EVF_MIGRATETYPE));
+			break;
+		case EV_MM_PAGE_FREE: {
+			/* orders the pcp lists take (0-3 and the THP order) are freed to them */
+			unsigned int order = (unsigned int)ev_u64(&rec, EVF_ORDER);
+
+			if (order > 3 && order != pb_order) {
+				ls->events++;
+				on_buddy_free(c, ev_u64(&rec, EVF_PFN), order, -1);
+			}
+			break;
+		}
+		case EV_MM_PAGE_ALLOC_EXTFRAG: {
+			/* a steal takes its page with no zone_locked event; a claim has had one */
+			uint64_t pfn = ev_u64(&rec, EVF_PFN);
+			unsigned int order = (unsigned int)ev_int(&rec, EVF_ALLOC_ORDER);
+			struct tw_zone *z = zone_of(c, pfn);
+
+			ls->events++;
+			if (z && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
+			    !tw_take_block(z, pfn, order))
+				ls->steals++;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (ret == 0)
+		ls->ran = true;
+out:
+	if (ret == -EBADMSG && !err->msg[0])
+		snprintf(err->msg, sizeof(err->msg), "the start zoneinfo does not parse");
+	ev_reader_free(ev);
+	for (size_t i = 0; i < c->nr_zones; i++)
+		tw_zone_release(&c->zones[i]);
+	free(c);
+	free(buf);
+	snap_zoneinfo_release(&zi);
+	return ret;
+}
+
 int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err)
 {
 	struct sysctl_at *sc = NULL;
@@ -138,6 +388,7 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 	void *buf = NULL;
 	size_t cap = 0;
 	long start_bi = -1;
+	unsigned int pb_order = 9; /* x86-64; the archive's pagetypeinfo says */
 	int ret = 0;
 	struct snap_zoneinfo zi;
 	struct snap_buddyinfo bi;
@@ -181,6 +432,12 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 			}
 			zsec = nz;
 			zsec[nr_z++] = i;
+		} else if (!strcmp(b.name, "pagetypeinfo") && !strcmp(b.tag, "start")) {
+			unsigned int po =
+			    (unsigned int)setting_after(b.data, b.len, "Page block order:");
+
+			if (po > 0 && po < TW_MAX_ORDERS)
+				pb_order = po;
 		} else if (!strcmp(b.name, "buddyinfo") && !strcmp(b.tag, "start") &&
 			   start_bi < 0) {
 			start_bi = i;
@@ -270,6 +527,10 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 		snprintf(
 		    rep->kpf_why, sizeof(rep->kpf_why),
 		    "the archive has no start /proc/kpageflags (recorded with --no-kpageflags?)");
+	if (!ret && rep->have_kpageflags && nr_z && bi.nr_zones)
+		ret = lockstep(r, rep, flags, nr_pfns, zsec, nr_z, &bi, pb_order, err);
+	else if (!ret)
+		snprintf(rep->ls.why, sizeof(rep->ls.why), "no initial state to start from");
 	free(buf);
 	free(sc);
 	free(zsec);

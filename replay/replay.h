@@ -4,9 +4,14 @@
  * twin's decisions with the kernel's, class by class. Classes built so far:
  *   1. watermarks per zone, against every zoneinfo snapshot;
  *   initial state: the free blocks the twin starts from (inferred from the start
- *   /proc/kpageflags), against the start buddyinfo.
- * The other classes of the design (free-list state over time, allocation source, placement,
- * fallbacks, kswapd wakes) need per-cpu lists and lockstep event replay, not built yet.
+ *   /proc/kpageflags), against the start buddyinfo;
+ *   buddy placement (part of class 4): for every block the kernel takes from the buddy
+ *   lists (mm_page_alloc_zone_locked), the pfn the twin's __rmqueue_smallest() would take,
+ *   lockstep (the twin is then forced to the kernel's choice), with frees to the buddy lists
+ *   from pcp drains and the orders that bypass the pcp lists;
+ *   free pages per zone (part of class 2) against every zoneinfo snapshot taken after.
+ * Not built: per-cpu lists (so the allocation source and pcp placement), fallback decisions,
+ * kswapd wakes, free blocks per order x type over time.
  */
 #ifndef MMTWIN_REPLAY_H
 #define MMTWIN_REPLAY_H
@@ -35,6 +40,31 @@ struct tw_zone_init_state {
 	unsigned int nr_orders, orders_equal;
 };
 
+struct tw_divergence {
+	uint64_t index, ts; /* event index in the merged stream, trace clock ns */
+	uint32_t cpu;
+	char zone[16];
+	unsigned int order, mt;
+	bool refill;
+	uint64_t kernel_pfn, twin_pfn; /* twin TW_NIL: nothing on that list */
+};
+
+struct tw_lockstep {
+	bool ran;
+	char why[160];	  /* why it did not run */
+	uint64_t from_ts; /* events from here on (the end of the kpageflags read) */
+	uint64_t events;  /* allocator events used */
+	uint64_t allocs, agree, not_free, refills, refill_agree;
+	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
+	uint64_t steals, frees, frees_bad, outside, type_corrections;
+	unsigned int nr_div;
+	struct tw_divergence div[8]; /* the first divergences */
+	uint64_t free_checks, free_exact;
+	int64_t free_worst; /* twin - kernel, largest in size */
+	uint64_t free_worst_kernel;
+	char free_worst_zone[16];
+};
+
 struct tw_report {
 	uint64_t min_free_kbytes, watermark_scale_factor;
 	unsigned int nr_wm;
@@ -45,6 +75,7 @@ struct tw_report {
 	bool have_kpageflags;
 	uint64_t kpf_ts_first, kpf_ts_last; /* how long the start picture took to read */
 	char kpf_why[160];		    /* why there is no initial state, if there is none */
+	struct tw_lockstep ls;
 };
 
 /* Run every built class on R. 0, or a negative errno with ERR filled. */

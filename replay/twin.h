@@ -117,6 +117,9 @@ int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsign
  */
 uint64_t tw_rmqueue_smallest(struct tw_zone *z, unsigned int order, unsigned int mt);
 
+/* The pfn tw_rmqueue_smallest() would return, without changing anything. */
+uint64_t tw_peek_smallest(const struct tw_zone *z, unsigned int order, unsigned int mt);
+
 /*
  * Force the twin to the kernel's outcome: take exactly [PFN, PFN + 2^ORDER) out of the free
  * block that holds it, splitting that block as expand() would around it. Returns 0, or

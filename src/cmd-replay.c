@@ -19,6 +19,56 @@ static double pct(uint64_t a, uint64_t n)
 	return n ? 100.0 * a / n : 0.0;
 }
 
+static void print_lockstep(const struct tw_lockstep *ls)
+{
+	printf("\n== Buddy placement (class 4, buddy side), lockstep ==\n");
+	if (!ls->ran) {
+		printf("  not run: %s\n", ls->why);
+		return;
+	}
+	printf(
+	    "  every block the kernel took from the buddy lists (mm_page_alloc_zone_locked)\n"
+	    "  against the block the twin's __rmqueue_smallest() would take, from the end of the\n"
+	    "  kpageflags read on; frees from pcp drains and orders that bypass the pcp lists\n");
+	printf("  blocks taken:        %" PRIu64 ", twin picked the same pfn: %" PRIu64
+	       " (%.1f%%)\n",
+	       ls->allocs, ls->agree, pct(ls->agree, ls->allocs));
+	printf("    pcp refills:       %" PRIu64 ", same: %" PRIu64 " (%.1f%%)\n", ls->refills,
+	       ls->refill_agree, pct(ls->refill_agree, ls->refills));
+	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++)
+		if (ls->order_allocs[o])
+			printf("    order %-2u          %" PRIu64 ", same: %" PRIu64 " (%.1f%%)\n",
+			       o, ls->order_allocs[o], ls->order_agree[o],
+			       pct(ls->order_agree[o], ls->order_allocs[o]));
+	printf("  kernel took a block the twin did not have free: %" PRIu64 "\n", ls->not_free);
+	printf("  frees to the buddy lists: %" PRIu64 ", of pages the twin had free: %" PRIu64 "\n",
+	       ls->frees, ls->frees_bad);
+	printf("  steals (extfrag without zone_locked): %" PRIu64 "; pageblock types corrected by "
+	       "the events: %" PRIu64 "; pfns outside every zone: %" PRIu64 "\n",
+	       ls->steals, ls->type_corrections, ls->outside);
+	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
+	       " exact",
+	       ls->free_exact, ls->free_checks);
+	if (ls->free_checks)
+		printf("; largest difference %+" PRId64 " pages (%s, kernel %" PRIu64 ")",
+		       ls->free_worst, ls->free_worst_zone, ls->free_worst_kernel);
+	printf("\n");
+	if (ls->nr_div)
+		printf("  first divergences:\n");
+	for (unsigned int i = 0; i < ls->nr_div; i++) {
+		const struct tw_divergence *d = &ls->div[i];
+
+		printf("    event %" PRIu64 " at %.6f cpu %u %s order %u %s%s: kernel %#" PRIx64
+		       ", twin ",
+		       d->index, d->ts / 1e9, d->cpu, d->zone, d->order, tw_mt_name(d->mt),
+		       d->refill ? " (pcp refill)" : "", d->kernel_pfn);
+		if (d->twin_pfn == TW_NIL)
+			printf("nothing on that list\n");
+		else
+			printf("%#" PRIx64 "\n", d->twin_pfn);
+	}
+}
+
 static void print_text(const char *path, const struct tw_report *rep)
 {
 	printf("== Replay of %s ==\n", path);
@@ -47,6 +97,7 @@ static void print_text(const char *path, const struct tw_report *rep)
 	printf("\n== Initial state: free blocks from the start /proc/kpageflags vs buddyinfo ==\n");
 	if (!rep->have_kpageflags) {
 		printf("  none: %s\n", rep->kpf_why);
+		print_lockstep(&rep->ls);
 		return;
 	}
 	printf("  kpageflags read over %.3f s while the system ran, buddyinfo just before\n",
@@ -62,6 +113,7 @@ static void print_text(const char *path, const struct tw_report *rep)
 	}
 	printf("  (free pages; the two reads are not atomic, so busy zones differ by what ran "
 	       "between them)\n");
+	print_lockstep(&rep->ls);
 }
 
 static void print_json(const char *path, const struct tw_report *rep)
@@ -76,6 +128,8 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_arr_begin(&j, "classes_built");
 	json_str(&j, NULL, "watermarks");
 	json_str(&j, NULL, "initial_state");
+	json_str(&j, NULL, "buddy_placement");
+	json_str(&j, NULL, "zone_free_pages");
 	json_arr_end(&j);
 	json_obj_begin(&j, "watermarks");
 	json_uint(&j, "min_free_kbytes", rep->min_free_kbytes);
@@ -100,6 +154,56 @@ static void print_json(const char *path, const struct tw_report *rep)
 			json_uint(&j, wm_names[m], w->kernel[m]);
 		json_obj_end(&j);
 		json_uint(&j, "first_difference_ts", w->first_bad_ts);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_obj_begin(&j, "buddy_placement");
+	json_bool(&j, "ran", rep->ls.ran);
+	if (!rep->ls.ran)
+		json_str(&j, "why_not", rep->ls.why);
+	json_uint(&j, "from_ts", rep->ls.from_ts);
+	json_uint(&j, "blocks_taken", rep->ls.allocs);
+	json_uint(&j, "same_pfn", rep->ls.agree);
+	json_uint(&j, "pcp_refills", rep->ls.refills);
+	json_uint(&j, "pcp_refills_same_pfn", rep->ls.refill_agree);
+	json_arr_begin(&j, "by_order");
+	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++) {
+		if (!rep->ls.order_allocs[o])
+			continue;
+		json_obj_begin(&j, NULL);
+		json_uint(&j, "order", o);
+		json_uint(&j, "blocks_taken", rep->ls.order_allocs[o]);
+		json_uint(&j, "same_pfn", rep->ls.order_agree[o]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_uint(&j, "taken_not_free_in_twin", rep->ls.not_free);
+	json_uint(&j, "frees", rep->ls.frees);
+	json_uint(&j, "frees_already_free_in_twin", rep->ls.frees_bad);
+	json_uint(&j, "steals", rep->ls.steals);
+	json_uint(&j, "pageblock_type_corrections", rep->ls.type_corrections);
+	json_uint(&j, "outside_zones", rep->ls.outside);
+	json_uint(&j, "free_page_checks", rep->ls.free_checks);
+	json_uint(&j, "free_page_exact", rep->ls.free_exact);
+	json_int(&j, "free_page_largest_difference", rep->ls.free_worst);
+	json_arr_begin(&j, "first_divergences");
+	for (unsigned int i = 0; i < rep->ls.nr_div; i++) {
+		const struct tw_divergence *d = &rep->ls.div[i];
+
+		json_obj_begin(&j, NULL);
+		json_uint(&j, "event", d->index);
+		json_uint(&j, "ts", d->ts);
+		json_uint(&j, "cpu", d->cpu);
+		json_str(&j, "zone", d->zone);
+		json_uint(&j, "order", d->order);
+		json_str(&j, "migratetype", tw_mt_name(d->mt));
+		json_bool(&j, "pcp_refill", d->refill);
+		json_uint(&j, "kernel_pfn", d->kernel_pfn);
+		if (d->twin_pfn == TW_NIL)
+			json_str(&j, "twin_pfn", NULL);
+		else
+			json_uint(&j, "twin_pfn", d->twin_pfn);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

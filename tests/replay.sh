@@ -19,11 +19,19 @@ z={x["zone"]: x for x in json.load(open(sys.argv[1]))["initial_state"]["zones"]}
 assert z["DMA"]["kpageflags_blocks"] == z["DMA"]["buddyinfo_blocks"], z["DMA"]
 assert z["Normal"]["kpageflags_free_pages"] > 0' "$T/r.json"
 	ok $? "$b: initial state from kpageflags; the idle DMA zone exactly as buddyinfo"
+	python3 -c 'import json,sys
+b=json.load(open(sys.argv[1]))["buddy_placement"]
+n=b["blocks_taken"]
+assert b["ran"] and n > 10000, b
+assert b["same_pfn"] >= 0.30 * n, (b["same_pfn"], n)
+assert b["taken_not_free_in_twin"] <= 0.05 * n and b["frees_already_free_in_twin"] <= 0.15 * b["frees"], b' "$T/r.json"
+	ok $? "$b: lockstep buddy placement ran; at least 30 % the same pfn, few inconsistencies"
 done
 out=$("$MMTWIN" replay "$top_srcdir/tests/data/tiny.mmt"); is $? 0 "replay of an archive without kpageflags"
+like "$out" "not run: no initial state to start from" "no lockstep without an initial state"
 like "$out" "none: the archive has no start /proc/kpageflags" "says there is no initial state"
 "$MMTWIN" replay "$top_srcdir/tests/data/corrupt/cpu-data-bitflip.mmt" >/dev/null 2>&1
-is $? 0 "replay does not read event data yet, so a damaged event section does not stop it"
+is $? 0 "without an initial state replay reads no event data, so a damaged event section does not stop it"
 "$MMTWIN" replay "$top_srcdir/tests/data/corrupt/snapshot-no-name.mmt" >/dev/null 2>&1
 is $? 0 "a snapshot without a name is skipped"
 "$MMTWIN" replay "$top_srcdir/tests/data/corrupt/not-an-archive.mmt" >/dev/null 2>"$T/err"

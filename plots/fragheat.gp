@@ -25,6 +25,9 @@ set xlabel "time (s)"
 set ylabel "order"
 set ytics 1
 set yrange [-0.5:*]
+set autoscale yfixmax
+set autoscale xfix
+set offsets graph 0.01, graph 0.01, 0, 0
 set key off
 set style fill solid 1.0 noborder
 set multiplot layout n,1 title "Fragmentation index by order over time (grey: a free block of that order exists)"

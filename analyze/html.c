@@ -73,7 +73,7 @@ static bool section_on(const struct an_ctx *an, enum an_section s)
 	return !an->o.sections || (an->o.sections & (1u << s));
 }
 
-static int put_plots(struct an_ctx *an, FILE *f, const char *dir, uint32_t drawn, const char *note)
+static int put_plots(FILE *f, const char *dir, uint32_t drawn, const char *note)
 {
 	char path[4096];
 	int ret;
@@ -85,8 +85,14 @@ static int put_plots(struct an_ctx *an, FILE *f, const char *dir, uint32_t drawn
 		fputs("</p>\n", f);
 	}
 	for (int p = 0; p < AN_NR_PLOTS; p++) {
-		if (!(drawn & (1u << p)))
+		if (!(drawn & (1u << p))) {
+			if (!note) {
+				fputs("<p class=\"none\">", f);
+				an_html_escape(f, an_plot_title(p));
+				fputs(": no data in this archive</p>\n", f);
+			}
 			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s.svg", dir, an_plot_name(p));
 		fprintf(f, "<figure id=\"plot-%s\"><img alt=\"", an_plot_name(p));
 		an_html_escape(f, an_plot_title(p));
@@ -98,8 +104,6 @@ static int put_plots(struct an_ctx *an, FILE *f, const char *dir, uint32_t drawn
 		an_html_escape(f, an_plot_title(p));
 		fputs("</figcaption></figure>\n", f);
 	}
-	if (!drawn && !note)
-		fputs("<p class=\"none\">(no data to plot)</p>\n", f);
 	fputs("</section>\n", f);
 	return 0;
 }
@@ -135,7 +139,7 @@ int an_report_html(struct an_ctx *an, FILE *f, const char *title, const char *pl
 		an_print(an, f, AN_FMT_HTML);
 		an->o.sections = keep;
 	}
-	ret = put_plots(an, f, plot_dir, drawn, plot_note);
+	ret = put_plots(f, plot_dir, drawn, plot_note);
 	if (ret)
 		return ret;
 	{

@@ -46,17 +46,20 @@ const char *an_plots_dir(void)
 	return d && *d ? d : PLOTS_DIR;
 }
 
-/* "node:zone ..." of the zones the last fragmentation picture shows with managed pages. */
-static void plot_zones(const struct an_ctx *an, char *buf, size_t len)
+/*
+ * "node:zone ..." of the zones in the last fragmentation picture, leaving out those zoneinfo
+ * shows without managed pages; with WMARK only those with watermarks. Empty without pictures.
+ */
+static void plot_zones(const struct an_ctx *an, bool wmark, char *buf, size_t len)
 {
-	const struct an_frag_snap *last = &an->frag[an->nr_frag - 1];
+	const struct an_frag_snap *last = an->nr_frag ? &an->frag[an->nr_frag - 1] : NULL;
 	size_t at = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < last->nr_zones && at < len; i++) {
+	for (size_t i = 0; last && i < last->nr_zones && at < len; i++) {
 		const struct an_frag_zone *z = &last->zones[i];
 
-		if (z->have_wmark && !z->managed)
+		if ((z->have_wmark && !z->managed) || (wmark && !z->have_wmark))
 			continue;
 		at += snprintf(buf + at, len - at, "%s%d:%s", at ? " " : "", z->node, z->name);
 	}
@@ -83,13 +86,13 @@ static double plot_cell_s(const struct an_ctx *an)
 	return gap[n / 2];
 }
 
-/* Whether plot P has anything to draw in this archive. */
-static bool plot_has_data(const struct an_ctx *an, enum an_plot p)
+/* Whether plot P has anything to draw in this archive, given its zones. */
+static bool plot_has_data(const struct an_ctx *an, enum an_plot p, const char *zones)
 {
 	switch (p) {
 	case AN_PLOT_WATERMARKS:
 	case AN_PLOT_FRAGHEAT:
-		return an->nr_frag > 0;
+		return *zones;
 	case AN_PLOT_RECLAIM:
 	case AN_PLOT_COMPACTION:
 		return an->nr_bins > 0;
@@ -126,14 +129,15 @@ int an_plot(struct an_ctx *an, const char *dir, const char *scripts, const char 
 	    uint32_t *drawn, char *why, size_t whylen)
 {
 	char script[4096], csv[4096], out[4096], log[4096], zones[512], cell[32];
+	char wm_zones[512], frag_zones[512];
 	int ret = 0;
 
 	*drawn = 0;
 	snprintf(why, whylen, "%s", "");
 	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
 	unlink(log);
-	if (an->nr_frag)
-		plot_zones(an, zones, sizeof(zones));
+	plot_zones(an, true, wm_zones, sizeof(wm_zones));
+	plot_zones(an, false, frag_zones, sizeof(frag_zones));
 	snprintf(cell, sizeof(cell), "%.3f", plot_cell_s(an));
 	for (int p = 0; p < AN_NR_PLOTS; p++) {
 		snprintf(script, sizeof(script), "%s/%s.gp", scripts, plot_info[p].name);
@@ -143,7 +147,9 @@ int an_plot(struct an_ctx *an, const char *dir, const char *scripts, const char 
 				 strerror(errno));
 			return ret == -ENOENT ? -EINVAL : ret;
 		}
-		if (!plot_has_data(an, p))
+		snprintf(zones, sizeof(zones), "%s",
+			 p == AN_PLOT_WATERMARKS ? wm_zones : frag_zones);
+		if (!plot_has_data(an, p, zones))
 			continue;
 		snprintf(csv, sizeof(csv), "%s/%s", dir, plot_info[p].csv);
 		for (size_t e = 0; exts[e]; e++) {

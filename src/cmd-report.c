@@ -64,10 +64,12 @@ static void show_log(const char *dir)
 }
 
 /*
- * Draw the plots as SVG into a fresh scratch directory DIR. Returns EXIT_OK, EXIT_NO_PLOTS
+ * Draw the plots as SVG into a fresh scratch directory made from the template DIR (MADE says
+ * it exists). Returns EXIT_OK, EXIT_NO_PLOTS
  * with NOTE saying why (no gnuplot), or EXIT_FAIL after a message.
  */
-static int report_plots(struct an_ctx *an, char *dir, uint32_t *drawn, char *note, size_t len)
+static int report_plots(struct an_ctx *an, char *dir, bool *made, uint32_t *drawn, char *note,
+			size_t len)
 {
 	static const char *const exts[] = {"svg", NULL};
 	char why[512];
@@ -77,6 +79,7 @@ static int report_plots(struct an_ctx *an, char *dir, uint32_t *drawn, char *not
 		fprintf(stderr, "mmtwin report: cannot create %s: %s\n", dir, strerror(errno));
 		return EXIT_FAIL;
 	}
+	*made = true;
 	ret = an_write_csv(an, dir);
 	if (ret) {
 		fprintf(stderr, "mmtwin report: cannot write the plot data into %s: %s\n", dir,
@@ -111,7 +114,7 @@ int cmd_report(int argc, char **argv)
 	struct an_options ao = {0};
 	struct arc_error err = {0};
 	const char *out = NULL, *base, *tmp;
-	bool plots = true;
+	bool plots = true, made_scratch = false;
 	struct arc_reader *r;
 	struct an_ctx *an;
 	uint32_t drawn = 0;
@@ -171,7 +174,7 @@ int cmd_report(int argc, char **argv)
 		tmp = getenv("TMPDIR");
 		snprintf(scratch, sizeof(scratch), "%s/mmtwin-report.XXXXXX",
 			 tmp && *tmp ? tmp : "/tmp");
-		rc = report_plots(an, scratch, &drawn, note, sizeof(note));
+		rc = report_plots(an, scratch, &made_scratch, &drawn, note, sizeof(note));
 		if (rc == EXIT_FAIL)
 			goto out;
 	}
@@ -201,7 +204,7 @@ int cmd_report(int argc, char **argv)
 				argv[optind], (unsigned long long)off, why);
 	}
 out:
-	if (*scratch && !strstr(scratch, "XXXXXX"))
+	if (made_scratch)
 		scratch_remove(scratch);
 	an_free(an);
 	arc_reader_free(r);

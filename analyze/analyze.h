@@ -248,6 +248,7 @@ const char *an_plots_dir(void);
  * The report: one self-contained HTML document (CSS inline, plots as SVG data URIs, no
  * external resources) with the selected sections. PLOT_DIR holds the NAME.svg files of the
  * plots marked in DRAWN (an_plot()); PLOT_NOTE, when not NULL, says why plots are missing.
+ * Without PLOT_DIR the document has no plots section.
  * TITLE is shown (escaped) as the document's title. 0 or -errno (a plot that cannot be read).
  */
 int an_report_html(struct an_ctx *an, FILE *f, const char *title, const char *plot_dir,

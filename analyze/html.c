@@ -123,11 +123,12 @@ int an_report_html(struct an_ctx *an, FILE *f, const char *title, const char *pl
 	      " report: what the archive's events and snapshots say, and whether "
 	      "/proc/vmstat agrees</p></header>\n<nav>",
 	      f);
+	/* in the order of the page: summary, plots, the rest */
 	for (int s = 0; s < AN_NR_SECTIONS; s++) {
-		if (!section_on(an, s))
-			continue;
-		fprintf(f, "<a href=\"#%s\">%s</a>", an_section_name(s), an_section_title(s));
-		if (s == AN_SEC_SUMMARY)
+		if (section_on(an, s))
+			fprintf(f, "<a href=\"#%s\">%s</a>", an_section_name(s),
+				an_section_title(s));
+		if (s == AN_SEC_SUMMARY && plot_dir)
 			fputs("<a href=\"#plots\">Plots</a>", f);
 	}
 	fputs("</nav>\n<main>\n", f);
@@ -139,7 +140,7 @@ int an_report_html(struct an_ctx *an, FILE *f, const char *title, const char *pl
 		an_print(an, f, AN_FMT_HTML);
 		an->o.sections = keep;
 	}
-	ret = put_plots(f, plot_dir, drawn, plot_note);
+	ret = plot_dir ? put_plots(f, plot_dir, drawn, plot_note) : 0;
 	if (ret)
 		return ret;
 	{

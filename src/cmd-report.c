@@ -186,7 +186,7 @@ int cmd_report(int argc, char **argv)
 	}
 	base = strrchr(argv[optind], '/');
 	snprintf(title, sizeof(title), "mmtwin report: %s", base ? base + 1 : argv[optind]);
-	ret = an_report_html(an, f, title, scratch, drawn, *note ? note : NULL);
+	ret = an_report_html(an, f, title, plots ? scratch : NULL, drawn, *note ? note : NULL);
 	if (f != stdout ? fclose(f) : fflush(f))
 		ret = ret ? ret : -errno;
 	if (ret) {

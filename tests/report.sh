@@ -27,6 +27,7 @@ class P(HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids, self.imgs, self.bad, self.stack, self.h2 = [], [], [], [], 0
+        self.links = []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag not in ("meta", "img", "br"):
@@ -37,6 +38,8 @@ class P(HTMLParser):
             self.h2 += 1
         if tag in ("script", "link", "iframe", "object", "embed"):
             self.bad.append(f"<{tag}> element")
+        if tag == "a" and a.get("href", "").startswith("#"):
+            self.links.append(a["href"][1:])
         for k in ("src", "href"):
             v = a.get(k)
             if v and not v.startswith("#") and not v.startswith("data:"):
@@ -62,6 +65,8 @@ if p.ids != want:
     err.append(f"sections {p.ids}, want {want}")
 if p.h2 != len(want):
     err.append(f"{p.h2} headings for {len(want)} sections")
+if sorted(p.links) != sorted(i for i in p.ids):
+    err.append(f"navigation {p.links} for sections {p.ids}")
 if len(p.imgs) != nplots:
     err.append(f"{len(p.imgs)} images, want {nplots}")
 for s in p.imgs:
@@ -84,7 +89,7 @@ n=$("$MMTWIN" analyze --json -s direct "$f" | python3 -c 'import json,sys; print
 like "$(grep -o 'Stall latency (ms)</th><td>n=[0-9]*' "$T/r.html")" "n=$n\$" "direct reclaim: n=$n stalls, as analyze says"
 is "$(ls -A "$T/tmp")" "" "the scratch directory of the plots is removed"
 "$MMTWIN" report -P -s direct,crosscheck -o - "$f" >"$T/p.html"; is $? 0 "report -P -s direct,crosscheck -o -"
-is "$(check_html "$T/p.html" 0 plots direct crosscheck)" "" "-P: no plots, only the sections asked for"
+is "$(check_html "$T/p.html" 0 direct crosscheck)" "" "-P: no plots, only the sections asked for"
 "$MMTWIN" report -o "$T/t.html" "$top_srcdir/tests/data/tiny.mmt"; is $? 0 "report of tiny.mmt"
 grep -q 'Direct reclaim stall latency histogram: no data in this archive' "$T/t.html"
 ok $? "tiny.mmt: a plot without data is named in the report"

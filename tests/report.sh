@@ -98,15 +98,16 @@ like "$(cat "$T/err")" "gnuplot is not installed" "without gnuplot: the message 
 grep -q 'class="warn">No plots: gnuplot is not installed' "$T/n.html"; ok $? "without gnuplot: the report says so"
 is "$(check_html "$T/n.html" 0 $sections)" "" "without gnuplot: every section still there"
 
-# The browser. chromium's own sandbox needs user namespaces; the page is our own file.
+# The browser. Its own sandbox needs user namespaces (and refuses root): --no-sandbox, as the
+# page is our own file; /dev/shm is small in containers: --disable-dev-shm-usage.
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
 	ok 0 "rendered in chromium # SKIP chromium is not installed (Debian: apt-get install chromium)"
 	done_testing; exit
 fi
 mkdir "$T/profile"
-timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-	--disable-background-networking --disable-component-update --disable-sync \
+timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update --disable-sync \
 	--user-data-dir="$T/profile" --window-size=1200,3000 --screenshot="$T/shot.png" \
 	--dump-dom "file://$T/r.html" >"$T/dom.html" 2>"$T/chromium.log"
 ok $? "chromium renders the report"

@@ -96,27 +96,29 @@ unsigned int an_extfrag_for_order(const uint64_t *nr_free, unsigned int nr_order
 
 /* ---- the analysis ---- */
 
-/* Sections, in report order; names are what --section takes and the JSON keys. */
+/* Sections, in report order; names are what --section takes and the JSON keys; short titles
+ * label the report's navigation. */
 #define AN_SECTIONS(X)                                                                             \
-	X(SUMMARY, "summary")                                                                      \
-	X(ALLOC, "alloc")                                                                          \
-	X(FALLBACK, "fallback")                                                                    \
-	X(KSWAPD, "kswapd")                                                                        \
-	X(DIRECT, "direct")                                                                        \
-	X(LRU, "lru")                                                                              \
-	X(SLAB, "slab")                                                                            \
-	X(COMPACTION, "compaction")                                                                \
-	X(OOM, "oom")                                                                              \
-	X(FRAG, "frag")                                                                            \
-	X(CROSSCHECK, "crosscheck")
+	X(SUMMARY, "summary", "Summary")                                                           \
+	X(ALLOC, "alloc", "Allocations")                                                           \
+	X(FALLBACK, "fallback", "Fallbacks")                                                       \
+	X(KSWAPD, "kswapd", "kswapd")                                                              \
+	X(DIRECT, "direct", "Direct reclaim")                                                      \
+	X(LRU, "lru", "LRU")                                                                       \
+	X(SLAB, "slab", "Slab")                                                                    \
+	X(COMPACTION, "compaction", "Compaction")                                                  \
+	X(OOM, "oom", "OOM")                                                                       \
+	X(FRAG, "frag", "Fragmentation")                                                           \
+	X(CROSSCHECK, "crosscheck", "Cross-check")
 
 enum an_section {
-#define X(s, n) AN_SEC_##s,
+#define X(s, n, t) AN_SEC_##s,
 	AN_SECTIONS(X)
 #undef X
 	    AN_NR_SECTIONS
 };
 const char *an_section_name(enum an_section s);
+const char *an_section_title(enum an_section s);
 /* Section by name, or -1. */
 int an_section_lookup(const char *name);
 
@@ -201,10 +203,57 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o);
 void an_free(struct an_ctx *an);
 /* Read everything. 0 or a negative errno with ERR filled. */
 int an_run(struct an_ctx *an, struct arc_error *err);
-/* Print the selected sections as text or as one JSON document. */
-void an_print(struct an_ctx *an, FILE *f, bool json);
+enum an_fmt {
+	AN_FMT_TEXT, /* aligned tables for people */
+	AN_FMT_JSON, /* one document, schema in mmtwin-analyze(1) */
+	AN_FMT_HTML, /* one <section id="NAME"> per section, for mmtwin report */
+};
+/* Print the selected sections as text, as one JSON document, or as HTML fragments. */
+void an_print(struct an_ctx *an, FILE *f, enum an_fmt fmt);
+/* Write S to F with & < > " ' as HTML character references. */
+void an_html_escape(FILE *f, const char *s);
 /* Write the time series as CSV files into DIR (created if needed). 0 or -errno. */
 int an_write_csv(struct an_ctx *an, const char *dir);
+/*
+ * Plots, drawn by gnuplot from the CSV files of an_write_csv(): name (DIR/NAME.EXT and the
+ * script plots/NAME.gp), title, and the CSV file the script reads.
+ */
+#define AN_PLOTS(X)                                                                                \
+	X(WATERMARKS, "watermarks", "Free pages and watermarks per zone", "watermarks.csv")        \
+	X(RECLAIM, "reclaim", "Reclaim activity: pages scanned and reclaimed", "activity.csv")     \
+	X(STALLS, "stalls", "Direct reclaim stall latency histogram", "stalls.csv")                \
+	X(FRAGHEAT, "fragheat", "Fragmentation index by order over time", "frag.csv")              \
+	X(COMPACTION, "compaction", "Direct compaction outcomes over time", "activity.csv")
+enum an_plot {
+#define X(id, name, title, csv) AN_PLOT_##id,
+	AN_PLOTS(X)
+#undef X
+	    AN_NR_PLOTS
+};
+const char *an_plot_name(enum an_plot p);
+const char *an_plot_title(enum an_plot p);
+/*
+ * Draw every plot that has data as DIR/NAME.EXT for each EXT of the NULL-terminated EXTS
+ * ("png", "svg"), running gnuplot (found through PATH) on the scripts in SCRIPTS and the CSV
+ * files an_write_csv() has written into DIR. DRAWN gets a bit per plot drawn. Returns 0;
+ * -ENOENT when gnuplot is not installed; -EINVAL when a script is missing; -EIO when gnuplot
+ * failed (its messages are in DIR/gnuplot.log); another -errno. WHY then says what happened.
+ */
+int an_plot(struct an_ctx *an, const char *dir, const char *scripts, const char *const *exts,
+	    uint32_t *drawn, char *why, size_t whylen);
+/* Where the plot scripts are: $MMTWIN_PLOTS_DIR if set, else the configured PLOTS_DIR. */
+const char *an_plots_dir(void);
+
+/*
+ * The report: one self-contained HTML document (CSS inline, plots as SVG data URIs, no
+ * external resources) with the selected sections. PLOT_DIR holds the NAME.svg files of the
+ * plots marked in DRAWN (an_plot()); PLOT_NOTE, when not NULL, says why plots are missing.
+ * Without PLOT_DIR the document has no plots section.
+ * TITLE is shown (escaped) as the document's title. 0 or -errno (a plot that cannot be read).
+ */
+int an_report_html(struct an_ctx *an, FILE *f, const char *title, const char *plot_dir,
+		   uint32_t drawn, const char *plot_note);
+
 /* Events read per second of analysis, for bench/analyze. */
 uint64_t an_nr_events(const struct an_ctx *an);
 

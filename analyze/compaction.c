@@ -56,6 +56,7 @@ static void attempt_close(struct an_ctx *an, struct an_task *t, bool by_alloc)
 		an_xc_add(an, AN_XC_COMPACT_SUCCESS, 1);
 	} else {
 		cp->fail++;
+		cp->bin_fail[b]++;
 		an_xc_add(an, AN_XC_COMPACT_FAIL, 1);
 	}
 }

@@ -11,10 +11,20 @@
 #include "util.h"
 
 static const char *const section_names[AN_NR_SECTIONS] = {
-#define X(s, n) [AN_SEC_##s] = n,
+#define X(s, n, t) [AN_SEC_##s] = n,
     AN_SECTIONS(X)
 #undef X
 };
+static const char *const section_titles[AN_NR_SECTIONS] = {
+#define X(s, n, t) [AN_SEC_##s] = t,
+    AN_SECTIONS(X)
+#undef X
+};
+
+const char *an_section_title(enum an_section s)
+{
+	return s < AN_NR_SECTIONS ? section_titles[s] : "?";
+}
 
 const char *an_section_name(enum an_section s)
 {
@@ -779,7 +789,7 @@ void an_print_summary(struct an_ctx *an, struct an_out *o)
 	an_out_section_end(o);
 }
 
-void an_print(struct an_ctx *an, FILE *f, bool json)
+void an_print(struct an_ctx *an, FILE *f, enum an_fmt fmt)
 {
 	static void (*const printers[AN_NR_SECTIONS])(struct an_ctx *, struct an_out *) = {
 	    [AN_SEC_SUMMARY] = an_print_summary,
@@ -794,7 +804,7 @@ void an_print(struct an_ctx *an, FILE *f, bool json)
 	    [AN_SEC_FRAG] = an_print_frag,
 	    [AN_SEC_CROSSCHECK] = an_print_crosscheck,
 	};
-	struct an_out *o = an_out_new(f, json);
+	struct an_out *o = an_out_new(f, fmt);
 	struct json *j;
 
 	if (!o)

@@ -123,7 +123,7 @@ struct an_reclaim {
 	uint64_t memcg_stalls, node_stalls;
 	uint64_t throttled, throttled_us, throttle_reason[8];
 	uint64_t bin_dr[AN_MAX_BINS], bin_scan_k[AN_MAX_BINS], bin_scan_d[AN_MAX_BINS],
-	    bin_steal[AN_MAX_BINS];
+	    bin_steal[AN_MAX_BINS], bin_steal_k[AN_MAX_BINS];
 	/* slab */
 	size_t nr_shrinkers;
 	struct an_shrinker shrinkers[256];
@@ -142,7 +142,7 @@ struct an_compact {
 	uint64_t migrated, mig_failed;
 	uint64_t kc_wakes, kc_sleeps, kc_requests, proactive_runs;
 	uint64_t retry[4]; /* oom:compact_retry result: 1 failed, 2 withdrawn, 3 progress */
-	uint64_t bin_stall[AN_MAX_BINS], bin_success[AN_MAX_BINS];
+	uint64_t bin_stall[AN_MAX_BINS], bin_success[AN_MAX_BINS], bin_fail[AN_MAX_BINS];
 };
 
 struct an_kill {
@@ -257,7 +257,7 @@ struct an_col {
 	int prec; /* decimals for AN_COL_DBL */
 };
 struct an_out;
-struct an_out *an_out_new(FILE *f, bool json);
+struct an_out *an_out_new(FILE *f, enum an_fmt fmt);
 void an_out_finish(struct an_out *o);
 struct json *an_out_json(struct an_out *o); /* NULL in text mode */
 void an_out_section(struct an_out *o, const char *key, const char *title);

@@ -203,6 +203,8 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		if (steal_xc[r] != AN_NR_XC)
 			an_xc_add(an, steal_xc[r], v);
 		rc->bin_steal[an_bin(an, rec->ts)] += v;
+		if (r == AN_RECLAIMER_KSWAPD)
+			rc->bin_steal_k[an_bin(an, rec->ts)] += v;
 		if (t->kswapd)
 			t->ks_last_work = rec->ts;
 		break;

@@ -17,6 +17,7 @@ static const struct {
     {"info", cmd_info, "describe an archive: host, span, events, loss, sizes"},
     {"dump", cmd_dump, "print an archive's events in time order"},
     {"analyze", cmd_analyze, "report allocation, reclaim, compaction, OOM; check vmstat"},
+    {"report", cmd_report, "the analysis and its plots as one self-contained HTML file"},
     {"replay", cmd_replay, "run the twin on an archive and diff it with the kernel (partial)"},
 };
 

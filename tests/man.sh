@@ -4,7 +4,8 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 man="$top_builddir/man"
-pages="mmtwin.1 mmtwin-record.1 mmtwin-info.1 mmtwin-dump.1 mmtwin-archive.5"
+pages="mmtwin.1 mmtwin-record.1 mmtwin-info.1 mmtwin-dump.1 mmtwin-analyze.1 mmtwin-report.1
+	mmtwin-archive.5"
 version=$("$MMTWIN" --version | sed 's/^mmtwin //')
 like "$version" "^[0-9]" "mmtwin --version gives a version ($version)"
 

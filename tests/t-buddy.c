@@ -148,10 +148,7 @@ static uint32_t rnd_state = 88172645u;
 
 static uint32_t rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
+	return tap_rand(&rnd_state);
 }
 
 /* Random allocations, frees and forced takes; every invariant after every 64 steps. */

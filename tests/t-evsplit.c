@@ -19,10 +19,7 @@ static uint32_t rnd_state = 2463534242u;
 
 static uint32_t rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
+	return tap_rand(&rnd_state);
 }
 
 static bool roundtrip(const uint8_t *in, size_t len, unsigned int hdr, long *enc_len,

@@ -62,6 +62,15 @@ __attribute__((format(printf, 4, 5))) static inline int tap_ok(int cond, const c
 		exit(1);                                                                           \
 	} while (0)
 
+/* xorshift32: a seeded, repeatable stream for property tests (STATE must not be 0). */
+static inline uint32_t tap_rand(uint32_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
 static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_n);

@@ -230,6 +230,36 @@ static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int ord
 		ls->frees_bad++;
 }
 
+/*
+ * Compaction's free scanner takes free pages off the buddy lists with no per-page event:
+ * mm_compaction_isolate_freepages says which range it scanned and how many pages it took.
+ * Mirror isolate_freepages_block(): whole free blocks whose head lies in the range, in pfn
+ * order, until that many pages are taken.
+ */
+static void on_compaction_isolate(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+	uint64_t start = ev_u64(rec, EVF_START_PFN), end = ev_u64(rec, EVF_END_PFN);
+	uint64_t want = ev_u64(rec, EVF_NR_TAKEN), got = 0;
+	struct tw_zone *z = zone_of(c, start);
+
+	if (!z || !want || end <= start || end - start > (1u << 20))
+		return;
+	for (uint64_t pfn = start; pfn < end && got < want && tw_zone_has(z, pfn);) {
+		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
+		unsigned int order = p->order;
+
+		if (p->state == TW_PG_FREE && !tw_take_block(z, pfn, order)) {
+			got += 1ull << order;
+			pfn += 1ull << order;
+		} else {
+			pfn++;
+		}
+	}
+	ls->compaction_taken += got;
+	ls->compaction_wanted += want;
+}
+
 /* Class 2, in part: the twin's free pages per zone against a zoneinfo snapshot. */
 static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 {
@@ -349,6 +379,10 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, const uint64_t 
 			}
 			break;
 		}
+		case EV_COMPACTION_ISOLATE_FREEPAGES:
+			ls->events++;
+			on_compaction_isolate(c, &rec);
+			break;
 		case EV_MM_PAGE_ALLOC_EXTFRAG: {
 			/* a steal takes its page with no zone_locked event; a claim has had one */
 			uint64_t pfn = ev_u64(&rec, EVF_PFN);

@@ -57,6 +57,7 @@ struct tw_lockstep {
 	uint64_t allocs, agree, not_free, refills, refill_agree;
 	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
 	uint64_t steals, frees, frees_bad, outside, type_corrections;
+	uint64_t compaction_wanted, compaction_taken; /* pages compaction's free scanner took */
 	unsigned int nr_div;
 	struct tw_divergence div[8]; /* the first divergences */
 	uint64_t free_checks, free_exact;

@@ -43,6 +43,9 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	printf("  kernel took a block the twin did not have free: %" PRIu64 "\n", ls->not_free);
 	printf("  frees to the buddy lists: %" PRIu64 ", of pages the twin had free: %" PRIu64 "\n",
 	       ls->frees, ls->frees_bad);
+	printf("  compaction's free scanner took %" PRIu64 " pages, the twin found %" PRIu64
+	       " of them free in the scanned ranges\n",
+	       ls->compaction_wanted, ls->compaction_taken);
 	printf("  steals (extfrag without zone_locked): %" PRIu64 "; pageblock types corrected by "
 	       "the events: %" PRIu64 "; pfns outside every zone: %" PRIu64 "\n",
 	       ls->steals, ls->type_corrections, ls->outside);
@@ -182,6 +185,8 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "frees", rep->ls.frees);
 	json_uint(&j, "frees_already_free_in_twin", rep->ls.frees_bad);
 	json_uint(&j, "steals", rep->ls.steals);
+	json_uint(&j, "compaction_isolated_wanted", rep->ls.compaction_wanted);
+	json_uint(&j, "compaction_isolated_taken", rep->ls.compaction_taken);
 	json_uint(&j, "pageblock_type_corrections", rep->ls.type_corrections);
 	json_uint(&j, "outside_zones", rep->ls.outside);
 	json_uint(&j, "free_page_checks", rep->ls.free_checks);

@@ -291,13 +291,13 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
  */
-static int lockstep(struct arc_reader *r, struct tw_report *rep, const uint64_t *flags,
-		    size_t nr_pfns, const size_t *zsec, size_t nr_z,
-		    const struct snap_buddyinfo *bi, unsigned int pb_order, struct arc_error *err)
+static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flagsp, size_t nr_pfns,
+		    const size_t *zsec, size_t nr_z, const struct snap_buddyinfo *bi,
+		    unsigned int pb_order, struct arc_error *err)
 {
 	struct lockstep_ctx *c = calloc(1, sizeof(*c));
 	struct tw_lockstep *ls = &rep->ls;
-	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = flags};
+	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = *flagsp};
 	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
 	struct snap_zoneinfo zi;
 	struct snap_error se;
@@ -336,6 +336,9 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, const uint64_t 
 		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
 				   bz->nr_orders, how, add_free_block, z);
 	}
+	/* The twin holds the free state now: the picture it came from can go (8 bytes a pfn). */
+	free(*flagsp);
+	*flagsp = NULL;
 	ev = ev_reader_open(r, err);
 	if (!ev) {
 		ret = err->code ? err->code : -EBADMSG;
@@ -562,7 +565,7 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 		    rep->kpf_why, sizeof(rep->kpf_why),
 		    "the archive has no start /proc/kpageflags (recorded with --no-kpageflags?)");
 	if (!ret && rep->have_kpageflags && nr_z && bi.nr_zones)
-		ret = lockstep(r, rep, flags, nr_pfns, zsec, nr_z, &bi, pb_order, err);
+		ret = lockstep(r, rep, &flags, nr_pfns, zsec, nr_z, &bi, pb_order, err);
 	else if (!ret)
 		snprintf(rep->ls.why, sizeof(rep->ls.why), "no initial state to start from");
 	free(buf);

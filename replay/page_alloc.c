@@ -80,6 +80,53 @@ void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt)
 	z->block_mt[block_index(z, pfn)] = mt;
 }
 
+static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, unsigned int mt,
+			     bool tail);
+static void del_from_free_list(struct tw_zone *z, uint32_t i);
+
+unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt)
+{
+	uint64_t n = 1ull << z->pageblock_order, start = pfn & ~(n - 1), end = start + n;
+	unsigned int moved = 0;
+
+	/* free blocks above pageblock order: their head is outside or at the block start */
+	uint64_t head = tw_free_block_of(z, pfn, NULL);
+
+	if (head != TW_NIL && head <= start) {
+		struct tw_page *p = &z->pages[head - z->start_pfn];
+
+		if (p->mt != mt) {
+			unsigned int o = p->order;
+
+			del_from_free_list(z, head - z->start_pfn);
+			add_to_free_list(z, head - z->start_pfn, o, mt, false);
+			moved++;
+		}
+		return moved;
+	}
+	if (start < z->start_pfn)
+		start = z->start_pfn;
+	if (end > z->start_pfn + z->spanned)
+		end = z->start_pfn + z->spanned;
+	for (uint64_t q = start; q < end;) {
+		struct tw_page *p = &z->pages[q - z->start_pfn];
+
+		if (p->state == TW_PG_FREE) {
+			unsigned int o = p->order;
+
+			if (p->mt != mt) {
+				del_from_free_list(z, q - z->start_pfn);
+				add_to_free_list(z, q - z->start_pfn, o, mt, false);
+				moved++;
+			}
+			q += 1ull << o;
+		} else {
+			q++;
+		}
+	}
+	return moved;
+}
+
 static bool mt_mergeable(unsigned int mt)
 {
 	return mt < TW_MT_PCPTYPES; /* mirrors migratetype_is_mergeable() */
@@ -254,6 +301,29 @@ uint64_t tw_rmqueue_smallest(struct tw_zone *z, unsigned int order, unsigned int
 		return z->start_pfn + i;
 	}
 	return TW_NIL;
+}
+
+unsigned int tw_rotate_to_head(struct tw_zone *z, uint64_t head)
+{
+	struct tw_page *p;
+	struct tw_list *l;
+	unsigned int moved = 0;
+
+	if (!tw_zone_has(z, head))
+		return 0;
+	p = &z->pages[head - z->start_pfn];
+	if (p->state != TW_PG_FREE)
+		return 0;
+	l = &z->free[p->order][p->mt];
+	while (l->head != head - z->start_pfn) {
+		uint32_t first = l->head;
+		unsigned int o = z->pages[first].order, mt = z->pages[first].mt;
+
+		del_from_free_list(z, first);
+		add_to_free_list(z, first, o, mt, true);
+		moved++;
+	}
+	return moved;
 }
 
 int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order)

@@ -169,6 +169,7 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 {
 	if (mt < TW_NR_MT && tw_block_mt(z, pfn) != mt) {
 		tw_set_block_mt(z, pfn, mt);
+		tw_move_free_block(z, pfn, mt);
 		c->rep->ls.type_corrections++;
 	}
 }
@@ -209,6 +210,13 @@ static void on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 		d->twin_pfn = twin;
 	}
 	block_evidence(c, z, pfn, mt);
+	if (twin != pfn && twin != TW_NIL) {
+		/* The kernel's list had the block holding PFN first: learn that order. */
+		uint64_t head = tw_free_block_of(z, pfn, NULL);
+
+		if (head != TW_NIL && tw_rotate_to_head(z, head))
+			ls->list_corrections++;
+	}
 	if (tw_take_block(z, pfn, order))
 		ls->not_free++;
 }

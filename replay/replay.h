@@ -58,6 +58,7 @@ struct tw_lockstep {
 	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
 	uint64_t steals, frees, frees_bad, outside, type_corrections;
 	uint64_t compaction_wanted, compaction_taken; /* pages compaction's free scanner took */
+	uint64_t list_corrections; /* misses after which a list was rotated to the kernel's head */
 	unsigned int nr_div;
 	struct tw_divergence div[8]; /* the first divergences */
 	uint64_t free_checks, free_exact;

@@ -96,6 +96,12 @@ unsigned int tw_block_mt(const struct tw_zone *z, uint64_t pfn);
 void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt);
 
 /*
+ * Put the free blocks of PFN's pageblock on MT's lists (the pageblock's type was found to be
+ * MT): as move_freepages_block() does when a block changes type. Returns how many moved.
+ */
+unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt);
+
+/*
  * The head pfn and order of the free block containing PFN, or TW_NIL. Looks at the aligned
  * block of every order: O(nr_orders).
  */
@@ -126,6 +132,13 @@ uint64_t tw_peek_smallest(const struct tw_zone *z, unsigned int order, unsigned 
  * -ENOENT if the range is not wholly inside one free block.
  */
 int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order);
+
+/*
+ * Lockstep evidence about list order: the kernel took the block at HEAD, so nothing was in
+ * front of it on its list. Move the blocks in front of it to the tail, keeping their order.
+ * Returns how many moved. (No kernel function: the twin learns what no snapshot records.)
+ */
+unsigned int tw_rotate_to_head(struct tw_zone *z, uint64_t head);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

@@ -47,8 +47,9 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       " of them free in the scanned ranges\n",
 	       ls->compaction_wanted, ls->compaction_taken);
 	printf("  steals (extfrag without zone_locked): %" PRIu64 "; pageblock types corrected by "
-	       "the events: %" PRIu64 "; pfns outside every zone: %" PRIu64 "\n",
-	       ls->steals, ls->type_corrections, ls->outside);
+	       "the events: %" PRIu64 "; list orders corrected: %" PRIu64
+	       "; pfns outside every zone: %" PRIu64 "\n",
+	       ls->steals, ls->type_corrections, ls->list_corrections, ls->outside);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
 	       ls->free_exact, ls->free_checks);
@@ -188,6 +189,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "compaction_isolated_wanted", rep->ls.compaction_wanted);
 	json_uint(&j, "compaction_isolated_taken", rep->ls.compaction_taken);
 	json_uint(&j, "pageblock_type_corrections", rep->ls.type_corrections);
+	json_uint(&j, "list_corrections", rep->ls.list_corrections);
 	json_uint(&j, "outside_zones", rep->ls.outside);
 	json_uint(&j, "free_page_checks", rep->ls.free_checks);
 	json_uint(&j, "free_page_exact", rep->ls.free_exact);

@@ -144,6 +144,33 @@ static void test_pageblocks(void)
 	tw_zone_release(&z);
 }
 
+/* Lockstep corrections: a pageblock found to be another type, a list order learnt. */
+static void test_corrections(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Test", 0, 2048, 11, 9))
+		BAIL("tw_zone_init");
+	for (uint64_t pfn = 0; pfn < 512; pfn += 2)
+		tw_free_one_page(&z, pfn, 0, TW_MT_MOVABLE, false);
+	tw_free_one_page(&z, 1024, 10, TW_MT_MOVABLE, false);
+	tw_set_block_mt(&z, 0, TW_MT_UNMOVABLE);
+	is_int(tw_move_free_block(&z, 100, TW_MT_UNMOVABLE), 256,
+	       "a retyped pageblock moves all its free blocks");
+	is_int(z.free[0][TW_MT_UNMOVABLE].nr, 256, "onto the new type's list");
+	is_int(z.free[0][TW_MT_MOVABLE].nr, 0, "and off the old one");
+	is_int(tw_move_free_block(&z, 1100, TW_MT_RECLAIMABLE), 1,
+	       "a free block larger than a pageblock moves as one");
+	is_int(head_pfn(&z, 10, TW_MT_RECLAIMABLE), 1024, "onto the new list");
+	check(&z, "after retyping");
+	is_int(tw_peek_smallest(&z, 0, TW_MT_UNMOVABLE), 510, "the head of the order-0 list");
+	is_int(tw_rotate_to_head(&z, 200), 155, "learning that 200 was first rotates 155 blocks");
+	is_int(tw_peek_smallest(&z, 0, TW_MT_UNMOVABLE), 200, "200 is now the head");
+	is_int(tail_pfn(&z, 0, TW_MT_UNMOVABLE), 202, "the blocks before it follow the rest");
+	check(&z, "after rotating");
+	tw_zone_release(&z);
+}
+
 static uint32_t rnd_state = 88172645u;
 
 static uint32_t rnd(void)
@@ -283,6 +310,7 @@ int main(void)
 	test_merge_split();
 	test_tail();
 	test_pageblocks();
+	test_corrections();
 	test_random();
 	test_wmarks();
 	return tap_done();

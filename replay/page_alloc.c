@@ -303,27 +303,30 @@ uint64_t tw_rmqueue_smallest(struct tw_zone *z, unsigned int order, unsigned int
 	return TW_NIL;
 }
 
-unsigned int tw_rotate_to_head(struct tw_zone *z, uint64_t head)
+bool tw_rotate_to_head(struct tw_zone *z, uint64_t head)
 {
 	struct tw_page *p;
 	struct tw_list *l;
-	unsigned int moved = 0;
+	uint32_t b, prev;
 
 	if (!tw_zone_has(z, head))
-		return 0;
-	p = &z->pages[head - z->start_pfn];
+		return false;
+	b = head - z->start_pfn;
+	p = &z->pages[b];
 	if (p->state != TW_PG_FREE)
-		return 0;
+		return false;
 	l = &z->free[p->order][p->mt];
-	while (l->head != head - z->start_pfn) {
-		uint32_t first = l->head;
-		unsigned int o = z->pages[first].order, mt = z->pages[first].mt;
-
-		del_from_free_list(z, first);
-		add_to_free_list(z, first, o, mt, true);
-		moved++;
-	}
-	return moved;
+	if (l->head == b)
+		return false;
+	/* Splice [head .. b) after the tail: O(1), the list's counts do not change. */
+	prev = p->prev;
+	z->pages[l->tail].next = l->head;
+	z->pages[l->head].prev = l->tail;
+	z->pages[prev].next = TW_NIL;
+	l->tail = prev;
+	p->prev = TW_NIL;
+	l->head = b;
+	return true;
 }
 
 int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order)
@@ -364,7 +367,7 @@ __attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, cons
 
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 {
-	uint64_t heads = 0, pages = 0, per_order[TW_MAX_ORDERS] = {0};
+	uint64_t pages = 0, per_order[TW_MAX_ORDERS] = {0};
 
 	for (unsigned int o = 0; o < z->nr_orders; o++)
 		for (unsigned int m = 0; m < TW_NR_MT; m++) {
@@ -401,7 +404,6 @@ int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 		if (p->state != TW_PG_FREE)
 			continue;
 		n = 1ull << p->order;
-		heads++;
 		pages += n;
 		if ((pfn & (n - 1)) || i + n > z->spanned)
 			return bad(why, len,
@@ -430,7 +432,6 @@ int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 	if (pages != z->free_pages)
 		return bad(why, len, "%s: %llu free pages in blocks, count %llu", z->name,
 			   (unsigned long long)pages, (unsigned long long)z->free_pages);
-	(void)heads;
 	return 0;
 }
 

@@ -135,10 +135,11 @@ int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order);
 
 /*
  * Lockstep evidence about list order: the kernel took the block at HEAD, so nothing was in
- * front of it on its list. Move the blocks in front of it to the tail, keeping their order.
- * Returns how many moved. (No kernel function: the twin learns what no snapshot records.)
+ * front of it on its list. Move the blocks in front of it to the tail, keeping their order,
+ * in O(1). Returns whether anything moved. (No kernel function: the twin learns what no
+ * snapshot records.)
  */
-unsigned int tw_rotate_to_head(struct tw_zone *z, uint64_t head);
+bool tw_rotate_to_head(struct tw_zone *z, uint64_t head);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

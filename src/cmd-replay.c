@@ -244,14 +244,14 @@ static void print_json(const char *path, const struct tw_report *rep)
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: mmtwin replay [--json] FILE\n\n"
-		"Set the twin (a userspace model of the kernel's page allocator) up from an\n"
-		"archive and compare its decisions with the kernel's. Built so far: watermarks\n"
-		"against every zoneinfo snapshot, and the initial free state against buddyinfo.\n\n"
-		"Options:\n"
-		"  -j, --json    machine-readable output (schema in mmtwin-replay(1))\n"
-		"  -h, --help    this text\n");
+	fprintf(f, "Usage: mmtwin replay [--json] FILE\n\n"
+		   "Set the twin (a userspace model of the kernel's page allocator) up from an\n"
+		   "archive and compare its decisions with the kernel's. Built so far: watermarks\n"
+		   "against every zoneinfo snapshot, the initial free state against buddyinfo,\n"
+		   "lockstep buddy placement, and free pages per zone during the run.\n\n"
+		   "Options:\n"
+		   "  -j, --json    machine-readable output (schema in mmtwin-replay(1))\n"
+		   "  -h, --help    this text\n");
 }
 
 int cmd_replay(int argc, char **argv)

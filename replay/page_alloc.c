@@ -61,8 +61,11 @@ void tw_zone_release(struct tw_zone *z)
 		return;
 	free(z->pages);
 	free(z->block_mt);
+	free(z->pcp);
 	z->pages = NULL;
 	z->block_mt = NULL;
+	z->pcp = NULL;
+	z->nr_cpus = 0;
 }
 
 static uint64_t block_index(const struct tw_zone *z, uint64_t pfn)
@@ -235,11 +238,12 @@ int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsign
 	if (order >= z->nr_orders || mt >= TW_NR_MT || (pfn & (n - 1)) || !tw_zone_has(z, pfn) ||
 	    !tw_zone_has(z, pfn + n - 1))
 		return -ERANGE;
-	/* Refuse a double free: no page of the range may be free or inside a free block. */
+	/* Refuse a double free: no page of the range may be free, listed, or in a free block. */
 	if (tw_free_block_of(z, pfn, NULL) != TW_NIL)
 		return -EEXIST;
-	for (uint64_t i = 1; i < n; i++)
-		if (z->pages[pfn - z->start_pfn + i].state == TW_PG_FREE)
+	for (uint64_t i = 0; i < n; i++)
+		if (z->pages[pfn - z->start_pfn + i].state == TW_PG_FREE ||
+		    z->pages[pfn - z->start_pfn + i].state == TW_PG_PCP)
 			return -EEXIST;
 	while (order + 1 < z->nr_orders) { /* order < MAX_PAGE_ORDER */
 		uint64_t buddy = pfn ^ (1ull << order);
@@ -353,6 +357,247 @@ int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order)
 	return 0;
 }
 
+int tw_zone_init_pcp(struct tw_zone *z, unsigned int nr_cpus)
+{
+	if (!nr_cpus || nr_cpus > 4096)
+		return -EINVAL;
+	free(z->pcp);
+	z->pcp = calloc(nr_cpus, sizeof(*z->pcp));
+	if (!z->pcp) {
+		z->nr_cpus = 0;
+		return -ENOMEM;
+	}
+	z->nr_cpus = nr_cpus;
+	for (unsigned int c = 0; c < nr_cpus; c++) {
+		for (unsigned int i = 0; i < TW_NR_PCP_LISTS; i++)
+			z->pcp[c].lists[i].head = z->pcp[c].lists[i].tail = TW_NIL;
+		z->pcp[c].free_high_batch = true;
+	}
+	return 0;
+}
+
+bool tw_pcp_allowed_order(const struct tw_zone *z, unsigned int order)
+{
+	/* HPAGE_PMD_ORDER is the pageblock order where THP is configured (x86-64, arm64 4K) */
+	return order <= TW_PCP_COSTLY_ORDER || order == z->pageblock_order;
+}
+
+int tw_order_to_pindex(const struct tw_zone *z, unsigned int mt, unsigned int order)
+{
+	if (mt >= TW_MT_PCPTYPES || !tw_pcp_allowed_order(z, order))
+		return -1;
+	if (order > TW_PCP_COSTLY_ORDER)
+		return TW_NR_LOWORDER_PCP_LISTS + (mt == TW_MT_MOVABLE);
+	return (int)(TW_MT_PCPTYPES * order + mt);
+}
+
+static unsigned int pindex_to_order(const struct tw_zone *z, unsigned int pindex)
+{
+	return pindex >= TW_NR_LOWORDER_PCP_LISTS ? z->pageblock_order : pindex / TW_MT_PCPTYPES;
+}
+
+uint64_t tw_pcp_first(const struct tw_zone *z, unsigned int cpu, unsigned int pindex)
+{
+	uint32_t i;
+
+	if (cpu >= z->nr_cpus || pindex >= TW_NR_PCP_LISTS)
+		return TW_NIL;
+	i = z->pcp[cpu].lists[pindex].head;
+	return i == TW_NIL ? TW_NIL : z->start_pfn + i;
+}
+
+uint64_t tw_pcp_last(const struct tw_zone *z, unsigned int cpu, unsigned int pindex)
+{
+	uint32_t i;
+
+	if (cpu >= z->nr_cpus || pindex >= TW_NR_PCP_LISTS)
+		return TW_NIL;
+	i = z->pcp[cpu].lists[pindex].tail;
+	return i == TW_NIL ? TW_NIL : z->start_pfn + i;
+}
+
+int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_t pfn,
+	       unsigned int order, bool tail)
+{
+	struct tw_list *l;
+	struct tw_page *p;
+	uint32_t i;
+
+	if (cpu >= z->nr_cpus || pindex >= TW_NR_PCP_LISTS || !tw_zone_has(z, pfn) ||
+	    pindex_to_order(z, pindex) != order)
+		return -ERANGE;
+	i = pfn - z->start_pfn;
+	p = &z->pages[i];
+	if (p->state == TW_PG_PCP || tw_free_block_of(z, pfn, NULL) != TW_NIL)
+		return -EEXIST;
+	l = &z->pcp[cpu].lists[pindex];
+	p->state = TW_PG_PCP;
+	p->order = order;
+	p->mt = pindex;
+	p->cpu = cpu;
+	if (tail) {
+		p->next = TW_NIL;
+		p->prev = l->tail;
+		if (l->tail != TW_NIL)
+			z->pages[l->tail].next = i;
+		else
+			l->head = i;
+		l->tail = i;
+	} else {
+		p->prev = TW_NIL;
+		p->next = l->head;
+		if (l->head != TW_NIL)
+			z->pages[l->head].prev = i;
+		else
+			l->tail = i;
+		l->head = i;
+	}
+	l->nr++;
+	return 0;
+}
+
+int tw_pcp_del(struct tw_zone *z, uint64_t pfn)
+{
+	struct tw_page *p;
+	struct tw_list *l;
+
+	if (!tw_zone_has(z, pfn))
+		return -ENOENT;
+	p = &z->pages[pfn - z->start_pfn];
+	if (p->state != TW_PG_PCP)
+		return -ENOENT;
+	l = &z->pcp[p->cpu].lists[p->mt];
+	if (p->prev != TW_NIL)
+		z->pages[p->prev].next = p->next;
+	else
+		l->head = p->next;
+	if (p->next != TW_NIL)
+		z->pages[p->next].prev = p->prev;
+	else
+		l->tail = p->prev;
+	l->nr--;
+	p->state = TW_PG_USED;
+	p->next = p->prev = TW_NIL;
+	return 0;
+}
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order)
+{
+	struct tw_pcp *pcp;
+	int64_t high, base_batch, batch, max_nr_alloc;
+
+	if (cpu >= z->nr_cpus)
+		return 1;
+	pcp = &z->pcp[cpu];
+	base_batch = pcp->batch;
+	high = pcp->high = clamp64(pcp->high, pcp->high_min, pcp->high_max);
+	if (high < base_batch) /* pcp disabled, or the boot pageset */
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	/* a larger high would have spared going to the zone */
+	if (pcp->high_min != pcp->high_max && !z->below_high)
+		high = pcp->high = min64(high + batch, pcp->high_max);
+	if (!order) {
+		max_nr_alloc = max64(high - pcp->count - base_batch, base_batch);
+		/* double the batch on each refill without a free in between */
+		if (batch <= max_nr_alloc && pcp->alloc_factor < TW_PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min64(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = max64(batch >> order, 2);
+	return (int)batch;
+}
+
+/* mirrors nr_pcp_high(), 6.7-6.18: the count at which a free drains, adjusting pcp->high */
+static int64_t nr_pcp_high(struct tw_zone *z, struct tw_pcp *pcp, int64_t batch, bool free_high)
+{
+	int64_t high = pcp->high = clamp64(pcp->high, pcp->high_min, pcp->high_max);
+
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = max64(high - (batch << TW_PCP_BATCH_SCALE_MAX), pcp->high_min);
+		return 0;
+	}
+	/* while kswapd reclaims, keep fewer pages on the lists */
+	if (z->reclaim_active) {
+		pcp->high = max64(high - max64(pcp->free_count, batch), pcp->high_min);
+		return min64(batch << 2, pcp->high);
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		pcp->high = max64(high - max64(pcp->free_count, batch), pcp->high_min);
+		high = max64(pcp->count, pcp->high_min);
+	} else if (pcp->count >= high) {
+		/* high should hold a batch of freed pages */
+		if (pcp->high < pcp->free_count + batch)
+			pcp->high = clamp64(pcp->free_count + batch, pcp->high_min, pcp->high_max);
+	}
+	return high;
+}
+
+/* mirrors nr_pcp_free(), 6.7-6.18: how many pages a free that reached high drains */
+static int64_t nr_pcp_free(const struct tw_pcp *pcp, int64_t batch, int64_t high, bool free_high)
+{
+	if (free_high)
+		return min64(pcp->count, batch << TW_PCP_BATCH_SCALE_MAX);
+	if (high < batch) /* pcp disabled, or the boot pageset */
+		return 1;
+	/* leave at least a batch; drain more after many frees in a row */
+	return clamp64(pcp->free_count, batch, high - batch);
+}
+
+int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsigned int order,
+			 unsigned int mt)
+{
+	int pindex = tw_order_to_pindex(z, mt, order);
+	struct tw_pcp *pcp;
+	int64_t batch, high;
+	bool free_high = false;
+	int ret;
+
+	if (pindex < 0 || cpu >= z->nr_cpus)
+		return -ERANGE;
+	ret = tw_pcp_add(z, cpu, (unsigned int)pindex, pfn, order, false);
+	if (ret)
+		return ret;
+	pcp = &z->pcp[cpu];
+	pcp->alloc_factor >>= 1; /* frees shrink the next refill (nr_pcp_alloc()) */
+	pcp->count += 1ll << order;
+	batch = pcp->batch;
+	/* high orders other than THP fragment: store fewer while freeing without allocating */
+	if (order && order <= TW_PCP_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch && pcp->prev_free_high_order &&
+			    (!pcp->free_high_batch || pcp->count >= batch);
+		pcp->prev_free_high_order = true;
+	} else {
+		pcp->prev_free_high_order = false;
+	}
+	if (pcp->free_count < (batch << TW_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1ll << order;
+	high = nr_pcp_high(z, pcp, batch, free_high);
+	if (pcp->count < high)
+		return 0;
+	return (int)min64(nr_pcp_free(pcp, batch, high, free_high), pcp->count);
+}
+
 __attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -396,6 +641,37 @@ int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 					   z->name, o, tw_mt_name(m), (unsigned long long)n,
 					   (unsigned long long)l->nr);
 			per_order[o] += n;
+		}
+	for (unsigned int c = 0; c < z->nr_cpus; c++)
+		for (unsigned int k = 0; k < TW_NR_PCP_LISTS; k++) {
+			const struct tw_list *l = &z->pcp[c].lists[k];
+			uint64_t n = 0;
+			uint32_t prev = TW_NIL;
+
+			for (uint32_t i = l->head; i != TW_NIL; i = z->pages[i].next) {
+				const struct tw_page *p = &z->pages[i];
+
+				if (i >= z->spanned || ++n > z->spanned)
+					return bad(why, len, "%s cpu %u pcp list %u: list corrupt",
+						   z->name, c, k);
+				if (p->state != TW_PG_PCP || p->cpu != c || p->mt != k ||
+				    p->order != pindex_to_order(z, k) || p->prev != prev)
+					return bad(why, len,
+						   "%s pfn %#llx on cpu %u pcp list %u but marked "
+						   "state %u cpu %u list %u order %u",
+						   z->name, (unsigned long long)(z->start_pfn + i),
+						   c, k, p->state, p->cpu, p->mt, p->order);
+				if (tw_free_block_of(z, z->start_pfn + i, NULL) != TW_NIL)
+					return bad(why, len,
+						   "%s pfn %#llx is on a pcp list and free",
+						   z->name, (unsigned long long)(z->start_pfn + i));
+				prev = i;
+			}
+			if (n != l->nr || prev != l->tail)
+				return bad(why, len,
+					   "%s cpu %u pcp list %u: %llu listed, count %llu",
+					   z->name, c, k, (unsigned long long)n,
+					   (unsigned long long)l->nr);
 		}
 	for (uint64_t i = 0; i < z->spanned; i++) {
 		const struct tw_page *p = &z->pages[i];

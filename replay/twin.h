@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The twin's page allocator state: zones with buddy free lists per order and migratetype,
- * pageblock migratetypes, and the policies that change them, each mirroring one kernel
- * function (named in its comment). Per-cpu lists, fallbacks, the replay driver and the diff
- * are built on this.
+ * per-cpu lists, pageblock migratetypes, and the policies that change them, each mirroring
+ * one kernel function (named in its comment). Fallbacks, the replay driver and the diff are
+ * built on this.
  *
  * State is pfn-indexed: one 16-byte struct tw_page per pfn of a zone's span, linked into the
- * free lists by index, and one byte per pageblock. Nothing is allocated per page or per
- * operation after tw_zone_init().
+ * free or per-cpu lists by index, and one byte per pageblock. Nothing is allocated per page
+ * or per operation after tw_zone_init() and tw_zone_init_pcp().
  *
  * Invariants (checked by tw_zone_check()): a free block's head page is TW_PG_FREE, carries
  * the block's order and the list it is on, and is on exactly that list; pages inside a free
  * block are not marked (whether a pfn is free is answered by looking for its block's head);
  * no two free buddies of the same order that the kernel would merge are both free; the
- * per-order and per-zone free counters equal what the lists hold.
+ * per-order and per-zone free counters equal what the lists hold. A block on a per-cpu list
+ * has its head TW_PG_PCP with the owning CPU, the list index in mt and its order, is on
+ * exactly that list, and is not inside any free block.
  */
 #ifndef MMTWIN_TWIN_H
 #define MMTWIN_TWIN_H
@@ -67,6 +69,31 @@ struct tw_list {
 
 enum tw_wmark { TW_WMARK_MIN, TW_WMARK_LOW, TW_WMARK_HIGH, TW_WMARK_PROMO, TW_NR_WMARK };
 
+/*
+ * Per-cpu page lists: orders 0..3 have one list per pcp type, the THP (pageblock) order two
+ * (movable, other), as order_to_pindex() lays them out (6.5+).
+ */
+#define TW_PCP_COSTLY_ORDER	 3 /* PAGE_ALLOC_COSTLY_ORDER */
+#define TW_NR_LOWORDER_PCP_LISTS (TW_MT_PCPTYPES * (TW_PCP_COSTLY_ORDER + 1))
+#define TW_NR_PCP_LISTS		 (TW_NR_LOWORDER_PCP_LISTS + 2)
+#define TW_PCP_BATCH_SCALE_MAX	 5 /* CONFIG_PCP_BATCH_SCALE_MAX */
+
+/* One CPU's lists for one zone: struct per_cpu_pages. */
+struct tw_pcp {
+	struct tw_list lists[TW_NR_PCP_LISTS];
+	/*
+	 * pcp->count: pages on the kernel's lists. It starts from the zoneinfo snapshot and
+	 * follows the events, so it counts the pages the kernel held at the start, which the
+	 * twin's lists cannot name.
+	 */
+	int64_t count;
+	int64_t high, high_min, high_max, batch;
+	int64_t free_count;
+	unsigned int alloc_factor;
+	bool prev_free_high_order; /* PCPF_PREV_FREE_HIGH_ORDER */
+	bool free_high_batch;	   /* PCPF_FREE_HIGH_BATCH: depends on the cache size */
+};
+
 struct tw_zone {
 	char name[16];
 	uint64_t start_pfn, spanned, present, managed;
@@ -80,6 +107,10 @@ struct tw_zone {
 	uint64_t wmark[TW_NR_WMARK]; /* without boost, as zone->_watermark */
 	uint64_t boost;
 	bool highmem_or_movable; /* takes the fixed small min watermark */
+	struct tw_pcp *pcp;	 /* nr_cpus entries, after tw_zone_init_pcp() */
+	unsigned int nr_cpus;
+	bool below_high;     /* ZONE_BELOW_HIGH (6.7+) */
+	bool reclaim_active; /* ZONE_RECLAIM_ACTIVE: kswapd is balancing the node */
 };
 
 /* Set up an empty zone (every page used) over [start, start + spanned). 0 or -ENOMEM/-EINVAL. */
@@ -140,6 +171,49 @@ int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order);
  * snapshot records.)
  */
 bool tw_rotate_to_head(struct tw_zone *z, uint64_t head);
+
+/* Give Z per-cpu lists for NR_CPUS CPUs, empty. 0 or -ENOMEM/-EINVAL. */
+int tw_zone_init_pcp(struct tw_zone *z, unsigned int nr_cpus);
+
+/* mirrors pcp_allowed_order(): orders 0-3 and the THP order (the pageblock order) */
+bool tw_pcp_allowed_order(const struct tw_zone *z, unsigned int order);
+
+/*
+ * The list a block of ORDER and migratetype MT lives on: mirrors order_to_pindex(), 6.5+.
+ * MT must be below TW_MT_PCPTYPES; -1 for an order the lists do not take.
+ */
+int tw_order_to_pindex(const struct tw_zone *z, unsigned int mt, unsigned int order);
+
+/* The first (head) or last (tail) pfn on CPU's list PINDEX, or TW_NIL if it is empty. */
+uint64_t tw_pcp_first(const struct tw_zone *z, unsigned int cpu, unsigned int pindex);
+uint64_t tw_pcp_last(const struct tw_zone *z, unsigned int cpu, unsigned int pindex);
+
+/*
+ * Put the block of ORDER at PFN on CPU's list PINDEX, at the tail as rmqueue_bulk() does or
+ * the head as free_unref_page_commit() does. The caller has taken it out of the buddy lists
+ * and keeps pcp->count. 0, or -EEXIST if the page is free or already on a list.
+ */
+int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_t pfn,
+	       unsigned int order, bool tail);
+
+/* Take PFN off whichever per-cpu list holds it. 0, or -ENOENT if none does. */
+int tw_pcp_del(struct tw_zone *z, uint64_t pfn);
+
+/*
+ * How many blocks a refill of CPU's ORDER list asks rmqueue_bulk() for, updating high and
+ * alloc_factor as the kernel does: mirrors nr_pcp_alloc(), 6.7-6.18.
+ */
+int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order);
+
+/*
+ * A free of the ORDER block at PFN to CPU's lists, of pcp type MT: mirrors
+ * free_unref_page_commit() with nr_pcp_high() and nr_pcp_free(), 6.7-6.18. The block goes
+ * to the head of its list and pcp->count grows; returns how many pages the kernel then
+ * drains (free_pcppages_bulk()'s count), 0 if none. Draining itself is left to the caller,
+ * which follows the kernel's mm_page_pcpu_drain events. -EEXIST as tw_pcp_add().
+ */
+int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsigned int order,
+			 unsigned int mt);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

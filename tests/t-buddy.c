@@ -172,6 +172,97 @@ static void test_corrections(void)
 	tw_zone_release(&z);
 }
 
+/* Per-cpu lists: layout, LIFO and tail order, nr_pcp_alloc() and the drain decision. */
+static void test_pcp(void)
+{
+	struct tw_zone z;
+	struct tw_pcp *p;
+	int n;
+
+	if (tw_zone_init(&z, "Pcp", 0, 4096, 11, 9) || tw_zone_init_pcp(&z, 2))
+		BAIL("setup");
+	is_int(tw_order_to_pindex(&z, TW_MT_UNMOVABLE, 0), 0, "order 0 Unmovable is list 0");
+	is_int(tw_order_to_pindex(&z, TW_MT_RECLAIMABLE, 0), 2, "order 0 Reclaimable is list 2");
+	is_int(tw_order_to_pindex(&z, TW_MT_RECLAIMABLE, 3), 11, "order 3 Reclaimable is list 11");
+	is_int(tw_order_to_pindex(&z, TW_MT_UNMOVABLE, 9), 12, "THP order, not movable: list 12");
+	is_int(tw_order_to_pindex(&z, TW_MT_MOVABLE, 9), 13, "THP order, movable: list 13");
+	is_int(tw_order_to_pindex(&z, TW_MT_MOVABLE, 4), -1, "order 4 bypasses the lists");
+	is_int(tw_order_to_pindex(&z, TW_MT_HIGHATOMIC, 0), -1, "HighAtomic has no list");
+
+	tw_free_one_page(&z, 0, 10, TW_MT_MOVABLE, false);
+	/* a refill: three pages taken in order, appended at the tail */
+	for (uint64_t pfn = 0; pfn < 3; pfn++)
+		ok(tw_rmqueue_smallest(&z, 0, TW_MT_MOVABLE) == pfn &&
+		       tw_pcp_add(&z, 1, 1, pfn, 0, true) == 0,
+		   "refill: buddy gives pfn %llu, appended at the tail", (unsigned long long)pfn);
+	is_int(tw_pcp_first(&z, 1, 1), 0, "the refill's first page is taken first");
+	is_int(tw_pcp_last(&z, 1, 1), 2, "its last is drained first");
+	is_int(tw_pcp_first(&z, 0, 1), TW_NIL, "the other CPU's list is empty");
+	for (uint64_t pfn = 1024; pfn < 4096; pfn += 1024)
+		tw_free_one_page(&z, pfn, 10, TW_MT_MOVABLE, false);
+	check(&z, "after a refill");
+	/* a free goes to the head */
+	tw_take_block(&z, 100, 0);
+	is_int(tw_free_unref_commit(&z, 1, 100, 0, TW_MT_MOVABLE), 0,
+	       "a free below high: no drain");
+	is_int(tw_pcp_first(&z, 1, 1), 100, "a freed page is taken next (LIFO)");
+	is_int(tw_free_one_page(&z, 100, 0, TW_MT_MOVABLE, false), -EEXIST,
+	       "a page on a pcp list cannot be freed to the buddy lists");
+	is_int(tw_pcp_add(&z, 0, 1, 100, 0, false), -EEXIST, "nor listed twice");
+	is_int(tw_pcp_add(&z, 0, 1, 500, 0, false), -EEXIST, "nor listed while free");
+	is_int(tw_pcp_add(&z, 0, 4, 101, 0, false), -ERANGE, "nor on a list of another order");
+	check(&z, "after a free to the pcp list");
+	is_int(tw_pcp_del(&z, 2), 0, "drain the tail");
+	is_int(tw_free_one_page(&z, 2, 0, TW_MT_MOVABLE, false), 0, "back to the buddy lists");
+	is_int(tw_pcp_del(&z, 2), -ENOENT, "no longer listed");
+	check(&z, "after a drain");
+
+	/* nr_pcp_alloc(): values worked through the 6.12 source by hand */
+	p = &z.pcp[0];
+	p->batch = 63;
+	p->high = p->high_min = 300;
+	p->high_max = 1000;
+	n = tw_nr_pcp_alloc(&z, 0, 0);
+	is_int(n, 63, "first order-0 refill: a batch");
+	is_int(p->high, 363, "high grows by the batch");
+	is_int(p->alloc_factor, 1, "alloc_factor grows");
+	is_int(tw_nr_pcp_alloc(&z, 0, 0), 126, "the next refill without a free doubles");
+	is_int(tw_nr_pcp_alloc(&z, 0, 2), 15, "order 2: batch >> 2");
+	is_int(p->high, 552, "high grows by the batch each time");
+	z.below_high = true;
+	is_int(tw_nr_pcp_alloc(&z, 0, 0), 252, "below the high watermark: high stays");
+	is_int(p->high, 552, "and high does not grow");
+	is_int(p->alloc_factor, 3, "alloc_factor 3");
+	z.below_high = false;
+	p->high = p->high_min = p->high_max = 2;
+	is_int(tw_nr_pcp_alloc(&z, 0, 0), 1, "high below batch (a boot pageset): one page");
+
+	/* the drain decision of free_unref_page_commit() */
+	p = &z.pcp[1];
+	p->count = 0;
+	p->batch = 10;
+	p->high = p->high_min = p->high_max = 100;
+	p->free_count = 0;
+	n = 0;
+	for (uint64_t pfn = 2048; pfn < 2048 + 100; pfn++) {
+		tw_take_block(&z, pfn, 0);
+		n = tw_free_unref_commit(&z, 1, pfn, 0, TW_MT_MOVABLE);
+		if (pfn < 2048 + 99 && n)
+			break;
+	}
+	is_int(p->count, 100, "100 frees counted");
+	is_int(n, 90, "the 100th free reaches high: drain clamp(free_count, batch, high - batch)");
+	p->count = 39;
+	p->free_count = 0;
+	z.reclaim_active = true;
+	tw_take_block(&z, 3000, 0);
+	is_int(tw_free_unref_commit(&z, 1, 3000, 0, TW_MT_MOVABLE), 10,
+	       "while kswapd reclaims, high is 4 batches: a drain of one batch");
+	z.reclaim_active = false;
+	check(&z, "after the drain decisions");
+	tw_zone_release(&z);
+}
+
 static uint32_t rnd_state = 88172645u;
 
 static uint32_t rnd(void)
@@ -191,8 +282,14 @@ static void test_random(void)
 	uint8_t *owner = calloc(SPAN, 1);
 	size_t nr = 0, overlaps = 0, failures = 0, refusals = 0;
 
-	if (tw_zone_init(&z, "Random", 1, SPAN, 11, 9) || !used || !owner)
+	if (tw_zone_init(&z, "Random", 1, SPAN, 11, 9) || tw_zone_init_pcp(&z, 3) || !used ||
+	    !owner)
 		BAIL("setup");
+	for (unsigned int c = 0; c < 3; c++) {
+		z.pcp[c].batch = 4;
+		z.pcp[c].high = z.pcp[c].high_min = 16;
+		z.pcp[c].high_max = 64;
+	}
 	/* start: everything free except the first page of the span (unaligned start, like DMA) */
 	for (uint64_t pfn = 2; pfn < SPAN + 1; pfn++)
 		tw_free_one_page(&z, pfn, 0, TW_MT_MOVABLE, false);
@@ -216,10 +313,33 @@ static void test_random(void)
 		} else if (r < 9 && nr) {
 			size_t k = rnd() % nr;
 			uint64_t pfn = used[k].pfn;
+			unsigned int bmt = tw_block_mt(&z, pfn);
 
-			if (tw_free_one_page(&z, pfn, used[k].order, tw_block_mt(&z, pfn),
-					     rnd() % 4 == 0))
+			if (rnd() % 2 && tw_pcp_allowed_order(&z, used[k].order)) {
+				/* to a pcp list; when high is reached, drain from the tails */
+				unsigned int cpu = rnd() % 3;
+				int drain = tw_free_unref_commit(&z, cpu, pfn, used[k].order, bmt);
+
+				if (drain < 0)
+					refusals++;
+				for (unsigned int l = 0; drain > 0 && l < TW_NR_PCP_LISTS; l++) {
+					uint64_t t;
+
+					while (drain > 0 &&
+					       (t = tw_pcp_last(&z, cpu, l)) != TW_NIL) {
+						unsigned int o = z.pages[t - z.start_pfn].order;
+
+						tw_pcp_del(&z, t);
+						z.pcp[cpu].count -= 1 << o;
+						drain -= 1 << o;
+						if (tw_free_one_page(&z, t, o, tw_block_mt(&z, t),
+								     false))
+							refusals++;
+					}
+				}
+			} else if (tw_free_one_page(&z, pfn, used[k].order, bmt, rnd() % 4 == 0)) {
 				refusals++;
+			}
 			for (uint64_t j = 0; j < (1u << used[k].order); j++)
 				owner[pfn - 1 + j]--;
 			used[k] = used[--nr];
@@ -237,7 +357,7 @@ static void test_random(void)
 			break;
 		}
 	}
-	ok(!overlaps, "20000 random steps: no page handed out twice");
+	ok(!overlaps, "20000 random steps, frees to pcp lists too: no page handed out twice");
 	ok(!refusals, "every free of an allocated block is accepted");
 	ok(failures < 10000, "allocations mostly succeed (%zu failed)", failures);
 	check(&z, "after the random steps");
@@ -246,6 +366,17 @@ static void test_random(void)
 		tw_free_one_page(&z, used[nr].pfn, used[nr].order, tw_block_mt(&z, used[nr].pfn),
 				 false);
 	}
+	for (unsigned int cpu = 0; cpu < 3; cpu++)
+		for (unsigned int l = 0; l < TW_NR_PCP_LISTS; l++) {
+			uint64_t t;
+
+			while ((t = tw_pcp_first(&z, cpu, l)) != TW_NIL) {
+				unsigned int o = z.pages[t - z.start_pfn].order;
+
+				tw_pcp_del(&z, t);
+				tw_free_one_page(&z, t, o, tw_block_mt(&z, t), false);
+			}
+		}
 	tw_free_one_page(&z, 1, 0, tw_block_mt(&z, 1), false);
 	is_int(z.free_pages, SPAN, "everything given back is free");
 	check(&z, "after giving everything back");
@@ -312,6 +443,7 @@ int main(void)
 	test_tail();
 	test_pageblocks();
 	test_corrections();
+	test_pcp();
 	test_random();
 	test_wmarks();
 	return tap_done();

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,82 @@ static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t n
 	}
 }
 
+/* What the replay knows of one zone beyond the twin's state. */
+struct zone_meta {
+	int node;
+	unsigned int idx; /* zone index in its node: the zoneinfo order */
+	unsigned int nr_protection;
+	uint64_t protection[SNAP_MAX_ZONES]; /* lowmem_reserve[] */
+};
+
+#define PREP_MAX 64 /* folio batches are 31 (PAGEVEC_SIZE); more means we lost track */
+
+/* One CPU's allocation and free in progress, as its events arrive. */
+struct cpu_state {
+	/* blocks the kernel took from the buddy lists since this CPU's last mm_page_alloc */
+	unsigned int taken;
+	struct tw_zone *zone;
+	unsigned int order;
+	int pindex;	       /* the pcp list they went to; -1: none (the buddy path) */
+	uint8_t twin_src;      /* the twin's prediction, made at the first of them */
+	int twin_batch;	       /* nr_pcp_alloc() at that moment */
+	struct tw_zone *fzone; /* a free to the pcp lists whose drain is being counted */
+	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
+	uint64_t drained;
+	/*
+	 * Frees seen (mm_page_free, from free_pages_prepare()) but not yet put on a list:
+	 * free_unref_folios() prepares a whole batch, then commits each page with an
+	 * mm_page_free_batched, and drains come between the commits.
+	 */
+	unsigned int nr_prep;
+	struct {
+		uint64_t pfn;
+		struct tw_zone *z;
+		unsigned int order;
+	} prep[PREP_MAX];
+};
+
 struct lockstep_ctx {
 	struct tw_report *rep;
+	FILE *log;
 	struct tw_zone zones[TW_MAX_ZONES];
+	struct zone_meta meta[TW_MAX_ZONES];
 	size_t nr_zones;
+	struct cpu_state *cpus;
+	unsigned int nr_cpus;
+	uint8_t *seen[TW_MAX_ZONES]; /* per pageblock: an event has shown its type */
 };
+
+static const char *const source_names[TW_NR_SRC] = {
+#define X(n, s) s,
+    TW_SOURCES(X)
+#undef X
+};
+
+const char *tw_source_name(unsigned int src)
+{
+	return src < TW_NR_SRC ? source_names[src] : "?";
+}
+
+/* One line of --log: "EVENT TS CPU CLASS ZONE ORDER TYPE KERNEL TWIN VERDICT". */
+static void log_line(struct lockstep_ctx *c, const struct ev_record *rec, const char *cls,
+		     const struct tw_zone *z, unsigned int order, const char *type,
+		     const char *kernel, const char *twin, bool agree)
+{
+	if (!c->log)
+		return;
+	fprintf(c->log, "%" PRIu64 " %" PRIu64 ".%09" PRIu64 " %u %s %s %u %s %s %s %s\n",
+		rec->index, rec->ts / 1000000000, rec->ts % 1000000000, rec->cpu, cls,
+		z ? z->name : "-", order, type, kernel, twin, agree ? "ok" : "DIFF");
+}
+
+static void pfn_str(char *buf, size_t len, uint64_t pfn)
+{
+	if (pfn == TW_NIL)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%#" PRIx64, pfn);
+}
 
 static struct tw_zone *zone_of(struct lockstep_ctx *c, uint64_t pfn)
 {
@@ -153,6 +225,11 @@ static struct tw_zone *zone_of(struct lockstep_ctx *c, uint64_t pfn)
 		if (tw_zone_has(&c->zones[i], pfn))
 			return &c->zones[i];
 	return NULL;
+}
+
+static const struct zone_meta *meta_of(const struct lockstep_ctx *c, const struct tw_zone *z)
+{
+	return &c->meta[z - c->zones];
 }
 
 static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *arg)
@@ -164,9 +241,109 @@ static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *
 	return 0;
 }
 
+/* A pageblock's page flags, for infer_block_types(). */
+struct block_score {
+	uint64_t pfn;
+	int32_t score;	 /* pages of unmovable kinds minus pages of movable kinds */
+	uint32_t slab;	 /* slab pages */
+	uint32_t kernel; /* slab, page tables, reserved */
+};
+
+static int by_score(const void *a, const void *b)
+{
+	const struct block_score *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static int by_slab_share(const void *a, const void *b)
+{
+	const struct block_score *x = a, *y = b;
+	/* slab / kernel, compared without division */
+	uint64_t l = (uint64_t)x->slab * (y->kernel ? y->kernel : 1);
+	uint64_t r = (uint64_t)y->slab * (x->kernel ? x->kernel : 1);
+
+	if (l != r)
+		return l > r ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/*
+ * Pageblock types at the start, which no /proc file lists per block. pagetypeinfo says how
+ * many blocks of each type the zone has; the start kpageflags say what each block holds.
+ * Blocks are ranked by (slab + page-table + reserved pages) - (LRU, anon or mapped pages);
+ * the top Unmovable + Reclaimable + HighAtomic of them are not Movable, and of those the
+ * ones with the largest slab share are Reclaimable (reclaimable caches are slab). Everything
+ * else is Movable. The events correct this as they show types (block_evidence()), and the
+ * report says how often the guess was right where they did.
+ */
+static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
+			      const struct snap_kpf_range *range, const struct snap_pt_zone *ptz,
+			      const struct snap_pagetypeinfo *pt)
+{
+	uint64_t bsize = 1ull << z->pageblock_order, first = z->start_pfn & ~(bsize - 1);
+	uint64_t nb = (z->start_pfn + z->spanned - first + bsize - 1) / bsize, want[TW_NR_MT] = {0};
+	struct block_score *bs;
+	uint64_t nonmov, k;
+
+	if (!ptz)
+		return;
+	for (unsigned int m = 0; m < TW_NR_MT; m++) {
+		int i = snap_pagetypeinfo_mt(pt, tw_mt_name(m));
+
+		if (i >= 0 && (ptz->block_mts & (1u << i)))
+			want[m] = ptz->blocks[i];
+	}
+	nonmov = want[TW_MT_UNMOVABLE] + want[TW_MT_RECLAIMABLE] + want[TW_MT_HIGHATOMIC];
+	if (!nonmov || nonmov > nb || !(bs = calloc(nb, sizeof(*bs))))
+		return;
+	for (uint64_t b = 0; b < nb; b++) {
+		uint64_t lo = first + b * bsize, hi = lo + bsize;
+
+		bs[b].pfn = lo;
+		for (uint64_t pfn = lo; pfn < hi && pfn < range->base_pfn + range->nr; pfn++) {
+			uint64_t f;
+
+			if (pfn < range->base_pfn || !tw_zone_has(z, pfn))
+				continue;
+			f = range->flags[pfn - range->base_pfn];
+			if (f & (1ull << SNAP_KPF_SLAB)) {
+				bs[b].slab++;
+				bs[b].kernel++;
+				bs[b].score++;
+			} else if (f & ((1ull << SNAP_KPF_PGTABLE) | (1ull << SNAP_KPF_RESERVED))) {
+				bs[b].kernel++;
+				bs[b].score++;
+			} else if (f & ((1ull << SNAP_KPF_LRU) | (1ull << SNAP_KPF_ANON) |
+					(1ull << SNAP_KPF_MMAP) | (1ull << SNAP_KPF_SWAPBACKED))) {
+				bs[b].score--;
+			}
+		}
+	}
+	qsort(bs, nb, sizeof(*bs), by_score);
+	qsort(bs, nonmov, sizeof(*bs), by_slab_share);
+	k = 0;
+	for (k = 0; k < nonmov; k++)
+		tw_set_block_mt(z, bs[k].pfn < z->start_pfn ? z->start_pfn : bs[k].pfn,
+				k < want[TW_MT_RECLAIMABLE] ? TW_MT_RECLAIMABLE : TW_MT_UNMOVABLE);
+	c->rep->ls.blocks_inferred += nonmov;
+	free(bs);
+}
+
 /* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
 static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t pfn, unsigned int mt)
 {
+	uint8_t *seen = c->seen[z - c->zones];
+	uint64_t b = (pfn >> z->pageblock_order) - (z->start_pfn >> z->pageblock_order);
+
+	if (mt < TW_NR_MT && seen && !seen[b]) {
+		/* the first word on this block: was the start guess right? */
+		seen[b] = 1;
+		c->rep->ls.type_checks++;
+		c->rep->ls.type_agree += tw_block_mt(z, pfn) == mt;
+	}
 	if (mt < TW_NR_MT && tw_block_mt(z, pfn) != mt) {
 		tw_set_block_mt(z, pfn, mt);
 		tw_move_free_block(z, pfn, mt);
@@ -174,8 +351,11 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 	}
 }
 
-/* mm_page_alloc_zone_locked: predict with __rmqueue_smallest(), then force the kernel's pfn. */
-static void on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
+/*
+ * mm_page_alloc_zone_locked: predict with __rmqueue_smallest(), then force the kernel's pfn.
+ * Returns the zone, or NULL when the event is outside every zone.
+ */
+static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 {
 	struct tw_lockstep *ls = &c->rep->ls;
 	uint64_t pfn = ev_u64(rec, EVF_PFN), twin;
@@ -186,9 +366,16 @@ static void on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 
 	if (!z || order >= z->nr_orders) {
 		ls->outside++;
-		return;
+		return NULL;
 	}
 	twin = mt < TW_NR_MT ? tw_peek_smallest(z, order, mt) : TW_NIL;
+	if (c->log) {
+		char k[24], t[24];
+
+		pfn_str(k, sizeof(k), pfn);
+		pfn_str(t, sizeof(t), twin);
+		log_line(c, rec, "buddy", z, order, tw_mt_name(mt), k, t, twin == pfn);
+	}
 	ls->allocs++;
 	ls->order_allocs[order]++;
 	ls->refills += refill;
@@ -219,6 +406,7 @@ static void on_buddy_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 	}
 	if (tw_take_block(z, pfn, order))
 		ls->not_free++;
+	return z;
 }
 
 /* A free to the buddy lists: a pcp drain, or an order the pcp lists do not take. */
@@ -236,6 +424,340 @@ static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int ord
 	ls->frees++;
 	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false))
 		ls->frees_bad++;
+}
+
+/* The list type a block of the event's migratetype goes to: CMA's pages serve Movable. */
+static int pcp_type(unsigned int mt)
+{
+	if (mt < TW_MT_PCPTYPES)
+		return (int)mt;
+	return mt == TW_MT_CMA ? TW_MT_MOVABLE : -1;
+}
+
+/*
+ * Whether the zone's free pages pass MARK for ORDER, as __zone_watermark_ok() does for
+ * order 0 (the order-0 check of zone_watermark_fast()): free - (2^order - 1) above the mark
+ * plus the lowmem reserve for the request's highest zone.
+ */
+static bool zone_free_above(const struct lockstep_ctx *c, const struct tw_zone *z,
+			    unsigned int order, uint64_t mark, unsigned int highest_zoneidx)
+{
+	const struct zone_meta *m = meta_of(c, z);
+	uint64_t reserve = highest_zoneidx < m->nr_protection ? m->protection[highest_zoneidx] : 0;
+	int64_t free = (int64_t)z->free_pages - ((1ll << order) - 1);
+
+	return free > (int64_t)(mark + reserve);
+}
+
+/* gfp_zone() for the zone-modifier bits, stable since 2.6: DMA 1, HIGHMEM 2, DMA32 4, MOVABLE 8 */
+static unsigned int gfp_highest_zoneidx(uint64_t gfp)
+{
+	if (gfp & 0x1)
+		return 0; /* ZONE_DMA */
+	if (gfp & 0x4)
+		return 1; /* ZONE_DMA32 */
+	if ((gfp & 0xa) == 0xa)
+		return 3; /* ZONE_MOVABLE */
+	return 2;	  /* ZONE_NORMAL */
+}
+
+/*
+ * An allocation starts: get_page_from_freelist() (6.7+) marks the zone below its high
+ * watermark the first time a request finds it so, which shrinks pcp->high on frees.
+ */
+static void alloc_begins(struct lockstep_ctx *c, struct tw_zone *z, unsigned int order,
+			 uint64_t gfp)
+{
+	if (!z->below_high && !zone_free_above(c, z, order, z->wmark[TW_WMARK_HIGH] + z->boost,
+					       gfp_highest_zoneidx(gfp)))
+		z->below_high = true;
+}
+
+/* The free that opened CPU's drain count is over: compare the drain with the twin's. */
+static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsigned int cpu)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+	struct cpu_state *cs;
+	struct tw_zone *z;
+	bool agree;
+
+	if (cpu >= c->nr_cpus || c->cpus[cpu].drain_pred < 0)
+		return;
+	cs = &c->cpus[cpu];
+	z = cs->fzone;
+	agree = (cs->drain_pred > 0) == (cs->drained > 0);
+	d->drain_checks++;
+	d->drain_agree += agree;
+	d->drain_exact += (uint64_t)cs->drain_pred == cs->drained;
+	if (c->log) {
+		char k[24], t[24];
+
+		snprintf(k, sizeof(k), "%" PRIu64, cs->drained);
+		snprintf(t, sizeof(t), "%d", cs->drain_pred);
+		log_line(c, rec, "drain", z, 0, "-", k, t, agree);
+	}
+	/* free_unref_page_commit(): after a drain, a zone back above high is no longer below */
+	if (cs->drained && z->below_high &&
+	    zone_free_above(c, z, 0, z->wmark[TW_WMARK_HIGH] + z->boost, 3))
+		z->below_high = false;
+	cs->drain_pred = -1;
+	cs->drained = 0;
+}
+
+/* The twin's source of an allocation off CPU's list PINDEX: a hit if that list holds a block. */
+static uint8_t predict_source(const struct tw_zone *z, unsigned int cpu, int pindex)
+{
+	return tw_pcp_first(z, cpu, (unsigned int)pindex) != TW_NIL ? TW_SRC_PCP : TW_SRC_REFILL;
+}
+
+/*
+ * A block leaves the buddy lists for an allocation on CPU (mm_page_alloc_zone_locked, or a
+ * steal that has no such event). For an order the pcp lists take it is part of a refill
+ * (rmqueue_bulk() appends it to the list's tail); otherwise the buddy path.
+ */
+static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z,
+			uint64_t pfn, unsigned int order, unsigned int mt)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+	int type = pcp_type(mt), pindex;
+	struct cpu_state *cs;
+
+	if (rec->cpu >= c->nr_cpus || !z->pcp)
+		return;
+	cs = &c->cpus[rec->cpu];
+	/* HIGHATOMIC blocks come from rmqueue_buddy() only */
+	pindex = type < 0 || mt == TW_MT_HIGHATOMIC
+		     ? -1
+		     : tw_order_to_pindex(z, (unsigned int)type, order);
+	if (cs->taken && (cs->zone != z || cs->order != order || cs->pindex != pindex)) {
+		/* the blocks before went somewhere no mm_page_alloc names: a bulk allocation */
+		d->orphans++;
+		cs->taken = 0;
+	}
+	if (!cs->taken) {
+		cs->zone = z;
+		cs->order = order;
+		cs->pindex = pindex;
+		cs->twin_batch = 0;
+		cs->twin_src = TW_SRC_BUDDY;
+		if (pindex >= 0) {
+			/* rmqueue_pcplist(): the list was empty, so the kernel refills it */
+			cs->twin_src = predict_source(z, rec->cpu, pindex);
+			z->pcp[rec->cpu].free_count >>= 1;
+			cs->twin_batch = tw_nr_pcp_alloc(z, rec->cpu, order);
+		}
+	}
+	cs->taken++;
+	if (pindex < 0)
+		return;
+	if (!tw_pcp_del(z, pfn))
+		d->unknown++; /* the twin had it listed already: count it as out of step */
+	if (tw_pcp_add(z, rec->cpu, (unsigned int)pindex, pfn, order, true) == 0)
+		z->pcp[rec->cpu].count += 1ll << order;
+}
+
+/* mm_page_alloc: the source, the refill size and the pfn off the pcp list, then force. */
+static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+	uint64_t pfn = ev_u64(rec, EVF_PFN), twin;
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	int type = pcp_type((unsigned int)ev_int(rec, EVF_MIGRATETYPE)), pindex;
+	struct tw_zone *z = zone_of(c, pfn);
+	struct cpu_state *cs;
+	uint8_t ksrc, tsrc;
+
+	if (rec->cpu >= c->nr_cpus) {
+		c->rep->ls.outside++;
+		return;
+	}
+	cs = &c->cpus[rec->cpu];
+	if (!z || !z->pcp || order >= z->nr_orders || type < 0 ||
+	    (pindex = tw_order_to_pindex(z, (unsigned int)type, order)) < 0) {
+		cs->taken = 0;
+		return;
+	}
+	if (!cs->taken) {
+		ksrc = TW_SRC_PCP;
+		alloc_begins(c, z, order, ev_u64(rec, EVF_GFP_FLAGS));
+		tsrc = predict_source(z, rec->cpu, pindex);
+		z->pcp[rec->cpu].free_count >>= 1; /* rmqueue_pcplist() */
+	} else {
+		ksrc = cs->pindex == pindex && cs->zone == z ? TW_SRC_REFILL : TW_SRC_BUDDY;
+		tsrc = cs->twin_src;
+	}
+	d->allocs++;
+	d->src[ksrc]++;
+	d->src_agree[ksrc] += ksrc == tsrc;
+	if (c->log)
+		log_line(c, rec, "source", z, order, tw_mt_name((unsigned int)type),
+			 tw_source_name(ksrc), tw_source_name(tsrc), ksrc == tsrc);
+	if (ksrc == TW_SRC_REFILL && tsrc == TW_SRC_REFILL) {
+		d->batch_checks++;
+		d->batch_agree += (int)cs->taken == cs->twin_batch;
+		if (c->log) {
+			char k[16], t[16];
+
+			snprintf(k, sizeof(k), "%u", cs->taken);
+			snprintf(t, sizeof(t), "%d", cs->twin_batch);
+			log_line(c, rec, "batch", z, order, tw_mt_name((unsigned int)type), k, t,
+				 (int)cs->taken == cs->twin_batch);
+		}
+	}
+	twin = ksrc == TW_SRC_BUDDY ? TW_NIL : tw_pcp_first(z, rec->cpu, (unsigned int)pindex);
+	if (ksrc != TW_SRC_BUDDY) {
+		d->place++;
+		d->place_agree += twin == pfn;
+		if (ksrc == TW_SRC_PCP) {
+			d->place_hit++;
+			d->place_hit_agree += twin == pfn;
+		}
+		if (c->log) {
+			char k[24], t[24];
+
+			pfn_str(k, sizeof(k), pfn);
+			pfn_str(t, sizeof(t), twin);
+			log_line(c, rec, "pcp", z, order, tw_mt_name((unsigned int)type), k, t,
+				 twin == pfn);
+		}
+	}
+	if ((ksrc != tsrc || (ksrc != TW_SRC_BUDDY && twin != pfn)) &&
+	    d->nr_div < sizeof(d->div) / sizeof(d->div[0])) {
+		struct tw_pcp_divergence *v = &d->div[d->nr_div++];
+
+		v->index = rec->index;
+		v->ts = rec->ts;
+		v->cpu = rec->cpu;
+		snprintf(v->zone, sizeof(v->zone), "%s", z->name);
+		v->order = order;
+		v->mt = (unsigned int)type;
+		v->kernel_src = ksrc;
+		v->twin_src = tsrc;
+		v->kernel_pfn = pfn;
+		v->twin_pfn = twin;
+		v->kernel_batch = ksrc == TW_SRC_REFILL ? (int)cs->taken : 0;
+		v->twin_batch = tsrc == TW_SRC_REFILL ? cs->twin_batch : 0;
+	}
+	if (ksrc == TW_SRC_PCP && type != TW_MT_MOVABLE && twin != pfn) {
+		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
+
+		/*
+		 * The kernel had the page on its TYPE list, the twin on another: the twin filed a
+		 * free by the wrong pageblock type (Movable lists also take HighAtomic and CMA
+		 * blocks, so only the other types say anything).
+		 */
+		if (p->state == TW_PG_PCP && p->mt != (unsigned int)pindex)
+			block_evidence(c, z, pfn, (unsigned int)type);
+	}
+	/* force the kernel's outcome */
+	if (ksrc != TW_SRC_BUDDY) {
+		if (tw_pcp_del(z, pfn) == 0) {
+			z->pcp[rec->cpu].count -= 1ll << order;
+		} else {
+			d->unknown++; /* on the kernel's list before the twin could see it */
+			z->pcp[rec->cpu].count -= 1ll << order;
+			if (!tw_take_block(z, pfn, order))
+				d->was_free++;
+		}
+	}
+	cs->taken = 0;
+}
+
+/* A free reaches this CPU's lists: free_unref_page_commit(). */
+static void commit_free(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z,
+			uint64_t pfn, unsigned int order)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+	unsigned int mt = tw_block_mt(z, pfn);
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+	int pred;
+
+	/* free_unref_page(): HIGHATOMIC and CMA go on the movable list */
+	if (mt >= TW_MT_PCPTYPES)
+		mt = TW_MT_MOVABLE;
+	d->frees++;
+	if (!tw_pcp_del(z, pfn) || !tw_take_block(z, pfn, order))
+		d->frees_bad++;
+	pred = tw_free_unref_commit(z, rec->cpu, pfn, order, mt);
+	if (pred < 0) {
+		d->frees_bad++;
+		return;
+	}
+	cs->fzone = z;
+	cs->drain_pred = pred;
+	cs->drained = 0;
+}
+
+/*
+ * Commit CPU's prepared frees in order, up to and including the one of pfn UPTO (all if
+ * TW_NIL); each but the last is scored as not followed by a drain, the last stays open.
+ */
+static void commit_prepared(struct lockstep_ctx *c, const struct ev_record *rec, uint64_t upto)
+{
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+	unsigned int n = cs->nr_prep, k;
+
+	if (upto != TW_NIL) {
+		for (k = 0; k < cs->nr_prep && cs->prep[k].pfn != upto; k++)
+			;
+		if (k == cs->nr_prep)
+			return; /* not prepared here: freed before the trace's view began */
+		n = k + 1;
+	}
+	for (k = 0; k < n; k++) {
+		close_free(c, rec, rec->cpu);
+		commit_free(c, rec, cs->prep[k].z, cs->prep[k].pfn, cs->prep[k].order);
+	}
+	memmove(cs->prep, cs->prep + n, (cs->nr_prep - n) * sizeof(cs->prep[0]));
+	cs->nr_prep -= n;
+}
+
+/* mm_page_free of an order the pcp lists take: prepared now, committed later. */
+static void on_pcp_free(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z,
+			uint64_t pfn, unsigned int order)
+{
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+
+	if (cs->nr_prep == PREP_MAX) {
+		close_free(c, rec, rec->cpu);
+		commit_free(c, rec, cs->prep[0].z, cs->prep[0].pfn, cs->prep[0].order);
+		memmove(cs->prep, cs->prep + 1, (PREP_MAX - 1) * sizeof(cs->prep[0]));
+		cs->nr_prep--;
+	}
+	cs->prep[cs->nr_prep].pfn = pfn;
+	cs->prep[cs->nr_prep].z = z;
+	cs->prep[cs->nr_prep].order = order;
+	cs->nr_prep++;
+}
+
+/* mm_page_pcpu_drain: off its pcp list (the tail, if the twin's order is right), to buddy. */
+static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	struct tw_zone *z = zone_of(c, pfn);
+	unsigned int owner = rec->cpu;
+
+	if (z && z->pcp && tw_zone_has(z, pfn)) {
+		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
+
+		d->drains++;
+		if (p->state == TW_PG_PCP) {
+			owner = p->cpu;
+			d->drain_tail += tw_pcp_last(z, p->cpu, p->mt) == pfn;
+			tw_pcp_del(z, pfn);
+		} else {
+			d->unknown++;
+		}
+		if (owner < z->nr_cpus)
+			z->pcp[owner].count -= 1ll << order;
+		if (rec->cpu < c->nr_cpus && c->cpus[rec->cpu].drain_pred >= 0)
+			c->cpus[rec->cpu].drained += 1ull << order;
+		else
+			d->drains_other++;
+	}
+	on_buddy_free(c, pfn, order, (int)ev_int(rec, EVF_MIGRATETYPE));
 }
 
 /*
@@ -274,13 +796,15 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 	struct tw_lockstep *ls = &c->rep->ls;
 
 	for (size_t i = 0; i < c->nr_zones; i++) {
-		const struct tw_zone *z = &c->zones[i];
+		struct tw_zone *z = &c->zones[i];
 
 		for (size_t k = 0; k < zi->nr_zones; k++) {
 			int64_t d;
 
 			if (strcmp(zi->zones[k].name, z->name) || !zi->zones[k].populated)
 				continue;
+			c->zones[i].boost =
+			    zi->zones[k].boost == SNAP_NONE ? 0 : zi->zones[k].boost;
 			d = (int64_t)(z->free_pages - zi->zones[k].free);
 			ls->free_checks++;
 			ls->free_exact += d == 0;
@@ -299,15 +823,17 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
  */
-static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flagsp, size_t nr_pfns,
-		    const size_t *zsec, size_t nr_z, const struct snap_buddyinfo *bi,
-		    unsigned int pb_order, struct arc_error *err)
+static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
+		    uint64_t **flagsp, size_t nr_pfns, const size_t *zsec, size_t nr_z,
+		    const struct snap_buddyinfo *bi, unsigned int pb_order,
+		    const struct sysctl_at *sc, long start_pt, struct arc_error *err)
 {
 	struct lockstep_ctx *c = calloc(1, sizeof(*c));
 	struct tw_lockstep *ls = &rep->ls;
 	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = *flagsp};
 	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
 	struct snap_zoneinfo zi;
+	struct snap_pagetypeinfo pt;
 	struct snap_error se;
 	struct ev_reader *ev = NULL;
 	struct ev_record rec;
@@ -320,6 +846,15 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flag
 	if (!c)
 		return -ENOMEM;
 	c->rep = rep;
+	c->log = opts ? opts->log : NULL;
+	snap_pagetypeinfo_init(&pt);
+	if (start_pt >= 0) {
+		/* without it the twin starts every block Movable, as memmap_init() does */
+		n = arc_reader_load(r, (size_t)start_pt, &buf, &cap, err);
+		if (n < 0 || arc_blob_parse(buf, n, &b) ||
+		    snap_pagetypeinfo_parse(&pt, b.data, b.len, &se))
+			snap_pagetypeinfo_release(&pt);
+	}
 	snap_zoneinfo_init(&zi);
 	snap_kpf_guess_flagging(&range, &how);
 	n = arc_reader_load(r, zsec[0], &buf, &cap, err);
@@ -327,22 +862,76 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flag
 		ret = n < 0 ? n : -EBADMSG;
 		goto out;
 	}
-	for (size_t i = 0; i < zi.nr_zones && c->nr_zones < TW_MAX_ZONES; i++) {
+	for (size_t i = 0; i < zi.nr_zones; i++)
+		for (size_t k = 0; k < zi.zones[i].nr_pcp; k++)
+			if (zi.zones[i].pcp[k].cpu >= c->nr_cpus && zi.zones[i].pcp[k].cpu < 4096)
+				c->nr_cpus = zi.zones[i].pcp[k].cpu + 1;
+	if (c->nr_cpus && !(c->cpus = calloc(c->nr_cpus, sizeof(*c->cpus)))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int k = 0; k < c->nr_cpus; k++)
+		c->cpus[k].drain_pred = -1;
+	for (size_t i = 0, idx = 0; i < zi.nr_zones && c->nr_zones < TW_MAX_ZONES; i++) {
 		const struct snap_zoneinfo_zone *zz = &zi.zones[i];
 		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
 		struct tw_zone *z = &c->zones[c->nr_zones];
+		struct zone_meta *m = &c->meta[c->nr_zones];
 
+		idx = i && zi.zones[i - 1].node == zz->node ? idx + 1 : 0;
 		if (!zz->populated || !bz || zz->start_pfn == SNAP_NONE)
 			continue;
 		if (tw_zone_init(z, zz->name, zz->start_pfn, zz->spanned, bz->nr_orders,
-				 pb_order)) {
+				 pb_order) ||
+		    (c->nr_cpus && tw_zone_init_pcp(z, c->nr_cpus))) {
+			tw_zone_release(z);
 			ret = -ENOMEM;
 			goto out;
 		}
 		c->nr_zones++;
+		c->seen[c->nr_zones - 1] = calloc(((zz->start_pfn + zz->spanned) >> pb_order) -
+						      (zz->start_pfn >> pb_order) + 1,
+						  1);
+		if (!c->seen[c->nr_zones - 1]) {
+			ret = -ENOMEM;
+			goto out;
+		}
 		z->managed = zz->managed;
+		z->highmem_or_movable =
+		    !strcmp(zz->name, "Movable") || !strcmp(zz->name, "HighMem");
+		z->boost = zz->boost == SNAP_NONE ? 0 : zz->boost;
+		m->node = zz->node;
+		m->idx = (unsigned int)idx;
+		m->nr_protection = zz->nr_protection;
+		memcpy(m->protection, zz->protection, sizeof(m->protection));
+		/* pcp state the kernel prints; alloc_factor and free_count start at 0 */
+		for (size_t k = 0; k < zz->nr_pcp && z->pcp; k++) {
+			const struct snap_pcp *sp = &zz->pcp[k];
+			struct tw_pcp *tp;
+
+			if (sp->cpu >= z->nr_cpus)
+				continue;
+			tp = &z->pcp[sp->cpu];
+			tp->count = (int64_t)sp->count;
+			tp->high = (int64_t)sp->high;
+			tp->batch = (int64_t)sp->batch;
+			tp->high_min = sp->high_min == SNAP_NONE ? tp->high : (int64_t)sp->high_min;
+			tp->high_max = sp->high_max == SNAP_NONE ? tp->high : (int64_t)sp->high_max;
+		}
+		if (pt.nr_zones)
+			infer_block_types(c, z, &range,
+					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);
 		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
 				   bz->nr_orders, how, add_free_block, z);
+	}
+	if (sc) {
+		uint64_t boosts[TW_MAX_ZONES];
+
+		for (size_t i = 0; i < c->nr_zones; i++)
+			boosts[i] = c->zones[i].boost;
+		tw_setup_wmarks(c->zones, c->nr_zones, sc->min_free_kbytes, sc->scale, 12, true);
+		for (size_t i = 0; i < c->nr_zones; i++)
+			c->zones[i].boost = boosts[i];
 	}
 	/* The twin holds the free state now: the picture it came from can go (8 bytes a pfn). */
 	free(*flagsp);
@@ -367,27 +956,79 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flag
 				compare_free(c, &zi);
 			next_z++;
 		}
+		if (rec.cpu < c->nr_cpus) {
+			/*
+			 * Prepared frees are committed by their mm_page_free_batched, by a drain
+			 * (a single free's), or before this CPU allocates.
+			 */
+			if (rec.kind == EV_MM_PAGE_FREE_BATCHED)
+				commit_prepared(c, &rec, ev_u64(&rec, EVF_PFN));
+			else if (rec.kind == EV_MM_PAGE_ALLOC ||
+				 rec.kind == EV_MM_PAGE_ALLOC_ZONE_LOCKED ||
+				 rec.kind == EV_MM_PAGE_ALLOC_EXTFRAG ||
+				 rec.kind == EV_MM_PAGE_PCPU_DRAIN)
+				commit_prepared(c, &rec, TW_NIL);
+			if (rec.kind != EV_MM_PAGE_PCPU_DRAIN &&
+			    rec.kind != EV_MM_PAGE_FREE_BATCHED)
+				close_free(c, &rec, rec.cpu);
+		}
 		switch (rec.kind) {
-		case EV_MM_PAGE_ALLOC_ZONE_LOCKED:
+		case EV_MM_PAGE_ALLOC_ZONE_LOCKED: {
+			struct tw_zone *z;
+
 			if (ev_int(&rec, EVF_PFN) == -1)
 				break;
 			ls->events++;
-			on_buddy_alloc(c, &rec);
+			if (rec.cpu < c->nr_cpus && !c->cpus[rec.cpu].taken &&
+			    (z = zone_of(c, ev_u64(&rec, EVF_PFN))))
+				alloc_begins(c, z, (unsigned int)ev_u64(&rec, EVF_ORDER), 0);
+			z = on_buddy_alloc(c, &rec);
+			if (z)
+				block_taken(c, &rec, z, ev_u64(&rec, EVF_PFN),
+					    (unsigned int)ev_u64(&rec, EVF_ORDER),
+					    (unsigned int)ev_int(&rec, EVF_MIGRATETYPE));
+			break;
+		}
+		case EV_MM_PAGE_ALLOC:
+			if (ev_int(&rec, EVF_PFN) == -1) {
+				if (rec.cpu < c->nr_cpus)
+					c->cpus[rec.cpu].taken = 0;
+				break;
+			}
+			ls->events++;
+			on_alloc(c, &rec);
 			break;
 		case EV_MM_PAGE_PCPU_DRAIN:
 			ls->events++;
-			on_buddy_free(c, ev_u64(&rec, EVF_PFN),
-				      (unsigned int)ev_u64(&rec, EVF_ORDER),
-				      (int)ev_int(&rec, EVF_MIGRATETYPE));
+			on_drain(c, &rec);
 			break;
 		case EV_MM_PAGE_FREE: {
-			/* orders the pcp lists take (0-3 and the THP order) are freed to them */
+			uint64_t pfn = ev_u64(&rec, EVF_PFN);
 			unsigned int order = (unsigned int)ev_u64(&rec, EVF_ORDER);
+			struct tw_zone *z = zone_of(c, pfn);
 
-			if (order > 3 && order != pb_order) {
-				ls->events++;
-				on_buddy_free(c, ev_u64(&rec, EVF_PFN), order, -1);
-			}
+			ls->events++;
+			/* free_unref_page(): the pcp orders go to this CPU's lists, unless isolated
+			 */
+			if (z && z->pcp && rec.cpu < c->nr_cpus && order < z->nr_orders &&
+			    tw_pcp_allowed_order(z, order) &&
+			    tw_block_mt(z, pfn) != TW_MT_ISOLATE && !(pfn & ((1ull << order) - 1)))
+				on_pcp_free(c, &rec, z, pfn, order);
+			else
+				on_buddy_free(c, pfn, order, -1);
+			break;
+		}
+		case EV_KSWAPD_WAKE:
+		case EV_KSWAPD_SLEEP: {
+			/* balance_pgdat() marks the zones it reclaims: set_reclaim_active() */
+			int nid = (int)ev_int(&rec, EVF_NID);
+			unsigned int zid =
+			    rec.kind == EV_KSWAPD_WAKE ? (unsigned int)ev_u64(&rec, EVF_ZID) : 0;
+
+			for (size_t i = 0; i < c->nr_zones; i++)
+				if (c->meta[i].node == nid)
+					c->zones[i].reclaim_active =
+					    rec.kind == EV_KSWAPD_WAKE && c->meta[i].idx <= zid;
 			break;
 		}
 		case EV_COMPACTION_ISOLATE_FREEPAGES:
@@ -402,13 +1043,21 @@ static int lockstep(struct arc_reader *r, struct tw_report *rep, uint64_t **flag
 
 			ls->events++;
 			if (z && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
-			    !tw_take_block(z, pfn, order))
+			    !tw_take_block(z, pfn, order)) {
 				ls->steals++;
+				block_taken(c, &rec, z, pfn, order,
+					    (unsigned int)ev_int(&rec, EVF_ALLOC_MIGRATETYPE));
+			}
 			break;
 		}
 		default:
 			break;
 		}
+	}
+	for (unsigned int k = 0; ret == 0 && k < c->nr_cpus; k++) {
+		rec.cpu = k;
+		commit_prepared(c, &rec, TW_NIL);
+		close_free(c, &rec, k);
 	}
 	if (ret == 0)
 		ls->ran = true;
@@ -416,15 +1065,20 @@ out:
 	if (ret == -EBADMSG && !err->msg[0])
 		snprintf(err->msg, sizeof(err->msg), "the start zoneinfo does not parse");
 	ev_reader_free(ev);
-	for (size_t i = 0; i < c->nr_zones; i++)
+	for (size_t i = 0; i < c->nr_zones; i++) {
 		tw_zone_release(&c->zones[i]);
+		free(c->seen[i]);
+	}
+	free(c->cpus);
 	free(c);
 	free(buf);
 	snap_zoneinfo_release(&zi);
+	snap_pagetypeinfo_release(&pt);
 	return ret;
 }
 
-int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err)
+int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
+	      struct arc_error *err)
 {
 	struct sysctl_at *sc = NULL;
 	size_t nr_sc = 0, *zsec = NULL, nr_z = 0;
@@ -432,7 +1086,7 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 	size_t nr_pfns = 0;
 	void *buf = NULL;
 	size_t cap = 0;
-	long start_bi = -1;
+	long start_bi = -1, start_pt = -1;
 	unsigned int pb_order = 9; /* x86-64; the archive's pagetypeinfo says */
 	int ret = 0;
 	struct snap_zoneinfo zi;
@@ -480,6 +1134,9 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 		} else if (!strcmp(b.name, "pagetypeinfo") && !strcmp(b.tag, "start")) {
 			unsigned int po =
 			    (unsigned int)setting_after(b.data, b.len, "Page block order:");
+
+			if (start_pt < 0)
+				start_pt = (long)i;
 
 			if (po > 0 && po < TW_MAX_ORDERS)
 				pb_order = po;
@@ -573,7 +1230,8 @@ int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err
 		    rep->kpf_why, sizeof(rep->kpf_why),
 		    "the archive has no start /proc/kpageflags (recorded with --no-kpageflags?)");
 	if (!ret && rep->have_kpageflags && nr_z && bi.nr_zones)
-		ret = lockstep(r, rep, &flags, nr_pfns, zsec, nr_z, &bi, pb_order, err);
+		ret = lockstep(r, opts, rep, &flags, nr_pfns, zsec, nr_z, &bi, pb_order,
+			       nr_sc ? &sc[0] : NULL, start_pt, err);
 	else if (!ret)
 		snprintf(rep->ls.why, sizeof(rep->ls.why), "no initial state to start from");
 	free(buf);

@@ -17,6 +17,7 @@
 #define MMTWIN_REPLAY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "archive.h"
 #include "twin.h"
@@ -49,6 +50,51 @@ struct tw_divergence {
 	uint64_t kernel_pfn, twin_pfn; /* twin TW_NIL: nothing on that list */
 };
 
+/* Where an allocation of a pcp order came from (class 3). */
+#define TW_SOURCES(X)                                                                              \
+	X(PCP, "pcp")                                                                              \
+	X(REFILL, "refill")                                                                        \
+	X(BUDDY, "buddy")
+
+enum tw_source {
+#define X(n, s) TW_SRC_##n,
+	TW_SOURCES(X)
+#undef X
+	    TW_NR_SRC
+};
+
+const char *tw_source_name(unsigned int src);
+
+struct tw_pcp_divergence {
+	uint64_t index, ts;
+	uint32_t cpu;
+	char zone[16];
+	unsigned int order, mt;
+	uint8_t kernel_src, twin_src;
+	uint64_t kernel_pfn, twin_pfn; /* twin TW_NIL: its list was empty */
+	int kernel_batch, twin_batch;  /* blocks a refill took; 0 when not a refill */
+};
+
+/* Class 3 and the pcp side of class 4: the per-cpu lists, lockstep. */
+struct tw_pcp_diff {
+	uint64_t allocs; /* allocations of the orders the pcp lists take */
+	uint64_t src[TW_NR_SRC], src_agree[TW_NR_SRC]; /* by the kernel's source */
+	uint64_t batch_checks, batch_agree;  /* refills both made: blocks taken vs nr_pcp_alloc() */
+	uint64_t place, place_agree;	     /* the pfn off the pcp list */
+	uint64_t place_hit, place_hit_agree; /* of those, pcp hits (no refill) */
+	uint64_t unknown;  /* the kernel took or drained a page the twin's lists did not hold */
+	uint64_t was_free; /* ... which the twin had free in the buddy lists */
+	uint64_t frees,
+	    frees_bad; /* frees to the pcp lists; of pages the twin had free or listed */
+	uint64_t drains, drain_tail; /* pages drained; of those, the tail of the twin's list */
+	uint64_t drains_other;	     /* drained not right after a free (decay, drain_all_pages) */
+	uint64_t drain_checks, drain_agree,
+	    drain_exact;  /* frees: whether a drain followed, how much */
+	uint64_t orphans; /* refills no mm_page_alloc took from (the bulk allocator) */
+	unsigned int nr_div;
+	struct tw_pcp_divergence div[8];
+};
+
 struct tw_lockstep {
 	bool ran;
 	char why[160];	  /* why it did not run */
@@ -57,6 +103,8 @@ struct tw_lockstep {
 	uint64_t allocs, agree, not_free, refills, refill_agree;
 	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
 	uint64_t steals, frees, frees_bad, outside, type_corrections;
+	uint64_t blocks_inferred;	  /* blocks infer_block_types() made other than Movable */
+	uint64_t type_checks, type_agree; /* blocks whose type an event showed; start guess right */
 	uint64_t compaction_wanted, compaction_taken; /* pages compaction's free scanner took */
 	uint64_t list_corrections; /* misses after which a list was rotated to the kernel's head */
 	unsigned int nr_div;
@@ -65,6 +113,7 @@ struct tw_lockstep {
 	int64_t free_worst; /* twin - kernel, largest in size */
 	uint64_t free_worst_kernel;
 	char free_worst_zone[16];
+	struct tw_pcp_diff pcp;
 };
 
 struct tw_report {
@@ -80,7 +129,16 @@ struct tw_report {
 	struct tw_lockstep ls;
 };
 
-/* Run every built class on R. 0, or a negative errno with ERR filled. */
-int tw_replay(struct arc_reader *r, struct tw_report *rep, struct arc_error *err);
+struct tw_replay_opts {
+	/*
+	 * If set, one line per decision: "EVENT TS CPU CLASS ZONE ORDER TYPE KERNEL TWIN VERDICT"
+	 * (mmtwin-replay(1) documents the fields). Borrowed for the call.
+	 */
+	FILE *log;
+};
+
+/* Run every built class on R. 0, or a negative errno with ERR filled. OPTS may be NULL. */
+int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
+	      struct arc_error *err);
 
 #endif

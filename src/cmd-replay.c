@@ -2,6 +2,7 @@
 /* mmtwin replay: set the twin up from an archive and diff its decisions with the kernel's. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +18,60 @@ static const char *const wm_names[TW_NR_WMARK] = {"min", "low", "high", "promo"}
 static double pct(uint64_t a, uint64_t n)
 {
 	return n ? 100.0 * a / n : 0.0;
+}
+
+static void print_pcp(const struct tw_pcp_diff *d)
+{
+	uint64_t agree = 0;
+
+	for (unsigned int i = 0; i < TW_NR_SRC; i++)
+		agree += d->src_agree[i];
+	printf("\n== Per-cpu lists (class 3, and class 4's pcp side), lockstep ==\n");
+	printf("  allocations of orders the pcp lists take: %" PRIu64 "\n", d->allocs);
+	printf("  source (pcp hit / refill / buddy) as the twin predicted: %" PRIu64 " (%.1f%%)\n",
+	       agree, pct(agree, d->allocs));
+	for (unsigned int i = 0; i < TW_NR_SRC; i++)
+		printf("    kernel %-7s %10" PRIu64 ", twin agreed: %" PRIu64 " (%.1f%%)\n",
+		       tw_source_name(i), d->src[i], d->src_agree[i],
+		       pct(d->src_agree[i], d->src[i]));
+	printf("  refill size (blocks rmqueue_bulk() took vs nr_pcp_alloc()): %" PRIu64
+	       " of %" PRIu64 " (%.1f%%)\n",
+	       d->batch_agree, d->batch_checks, pct(d->batch_agree, d->batch_checks));
+	printf("  pfn off the pcp list: %" PRIu64 " of %" PRIu64
+	       " (%.1f%%); pcp hits alone: %" PRIu64 " of %" PRIu64 " (%.1f%%)\n",
+	       d->place_agree, d->place, pct(d->place_agree, d->place), d->place_hit_agree,
+	       d->place_hit, pct(d->place_hit_agree, d->place_hit));
+	printf("  frees to the pcp lists: %" PRIu64
+	       ", drain after them as the twin predicted: %" PRIu64 " of %" PRIu64
+	       " (%.1f%%), same amount: %" PRIu64 " (%.1f%%)\n",
+	       d->frees, d->drain_agree, d->drain_checks, pct(d->drain_agree, d->drain_checks),
+	       d->drain_exact, pct(d->drain_exact, d->drain_checks));
+	printf("  blocks drained: %" PRIu64 ", the tail of the twin's list: %" PRIu64
+	       " (%.1f%%), not right after a free: %" PRIu64 "\n",
+	       d->drains, d->drain_tail, pct(d->drain_tail, d->drains), d->drains_other);
+	printf(
+	    "  pages the kernel's lists held that the twin's did not (there at the start): %" PRIu64
+	    ", of them free in the twin: %" PRIu64 "; frees of pages the twin had free or "
+	    "listed: %" PRIu64 "; refills no allocation took from: %" PRIu64 "\n",
+	    d->unknown, d->was_free, d->frees_bad, d->orphans);
+	if (d->nr_div)
+		printf("  first divergences:\n");
+	for (unsigned int i = 0; i < d->nr_div; i++) {
+		const struct tw_pcp_divergence *v = &d->div[i];
+
+		printf("    event %" PRIu64 " at %.6f cpu %u %s order %u %s: kernel %s", v->index,
+		       v->ts / 1e9, v->cpu, v->zone, v->order, tw_mt_name(v->mt),
+		       tw_source_name(v->kernel_src));
+		if (v->kernel_batch)
+			printf(" of %d", v->kernel_batch);
+		printf(" %#" PRIx64 ", twin %s", v->kernel_pfn, tw_source_name(v->twin_src));
+		if (v->twin_batch)
+			printf(" of %d", v->twin_batch);
+		if (v->twin_pfn == TW_NIL)
+			printf(" (its list empty)\n");
+		else
+			printf(" %#" PRIx64 "\n", v->twin_pfn);
+	}
 }
 
 static void print_lockstep(const struct tw_lockstep *ls)
@@ -46,10 +101,16 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	printf("  compaction's free scanner took %" PRIu64 " pages, the twin found %" PRIu64
 	       " of them free in the scanned ranges\n",
 	       ls->compaction_wanted, ls->compaction_taken);
+	printf("  pageblock types at the start: %" PRIu64 " blocks inferred other than Movable; "
+	       "where an event showed a block's type, the start guess was right for %" PRIu64
+	       " of %" PRIu64 " (%.1f%%)\n",
+	       ls->blocks_inferred, ls->type_agree, ls->type_checks,
+	       pct(ls->type_agree, ls->type_checks));
 	printf("  steals (extfrag without zone_locked): %" PRIu64 "; pageblock types corrected by "
 	       "the events: %" PRIu64 "; list orders corrected: %" PRIu64
 	       "; pfns outside every zone: %" PRIu64 "\n",
 	       ls->steals, ls->type_corrections, ls->list_corrections, ls->outside);
+	print_pcp(&ls->pcp);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
 	       ls->free_exact, ls->free_checks);
@@ -77,8 +138,10 @@ static void print_text(const char *path, const struct tw_report *rep)
 {
 	printf("== Replay of %s ==\n", path);
 	printf(
-	    "  built: class 1 (watermarks) and the initial state; classes 2-6 (free lists over\n"
-	    "  time, allocation source, placement, fallbacks, kswapd wakes) are not built yet\n");
+	    "  built: class 1 (watermarks), the initial state, class 3 (allocation source and\n"
+	    "  refill size), class 4 (placement, buddy and pcp) and free pages per zone (part of\n"
+	    "  class 2); not built yet: free blocks per order and type over time, fallback\n"
+	    "  decisions (class 5), kswapd wakes (class 6)\n");
 	printf("\n== Watermarks (class 1): __setup_per_zone_wmarks() vs every zoneinfo ==\n");
 	printf("  settings: min_free_kbytes %" PRIu64 ", watermark_scale_factor %" PRIu64 "\n",
 	       rep->min_free_kbytes, rep->watermark_scale_factor);
@@ -120,6 +183,61 @@ static void print_text(const char *path, const struct tw_report *rep)
 	print_lockstep(&rep->ls);
 }
 
+static void print_pcp_json(struct json *j, const struct tw_pcp_diff *d)
+{
+	json_obj_begin(j, "pcp");
+	json_uint(j, "allocations", d->allocs);
+	json_obj_begin(j, "source");
+	for (unsigned int i = 0; i < TW_NR_SRC; i++) {
+		json_obj_begin(j, tw_source_name(i));
+		json_uint(j, "kernel", d->src[i]);
+		json_uint(j, "twin_agreed", d->src_agree[i]);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	json_uint(j, "refill_size_checks", d->batch_checks);
+	json_uint(j, "refill_size_agree", d->batch_agree);
+	json_uint(j, "placements", d->place);
+	json_uint(j, "placements_same_pfn", d->place_agree);
+	json_uint(j, "hit_placements", d->place_hit);
+	json_uint(j, "hit_placements_same_pfn", d->place_hit_agree);
+	json_uint(j, "frees", d->frees);
+	json_uint(j, "frees_already_free_or_listed", d->frees_bad);
+	json_uint(j, "drain_checks", d->drain_checks);
+	json_uint(j, "drain_agree", d->drain_agree);
+	json_uint(j, "drain_same_amount", d->drain_exact);
+	json_uint(j, "blocks_drained", d->drains);
+	json_uint(j, "drained_from_tail", d->drain_tail);
+	json_uint(j, "drained_not_after_free", d->drains_other);
+	json_uint(j, "unknown_pages", d->unknown);
+	json_uint(j, "unknown_pages_free_in_twin", d->was_free);
+	json_uint(j, "orphan_refills", d->orphans);
+	json_arr_begin(j, "first_divergences");
+	for (unsigned int i = 0; i < d->nr_div; i++) {
+		const struct tw_pcp_divergence *v = &d->div[i];
+
+		json_obj_begin(j, NULL);
+		json_uint(j, "event", v->index);
+		json_uint(j, "ts", v->ts);
+		json_uint(j, "cpu", v->cpu);
+		json_str(j, "zone", v->zone);
+		json_uint(j, "order", v->order);
+		json_str(j, "migratetype", tw_mt_name(v->mt));
+		json_str(j, "kernel_source", tw_source_name(v->kernel_src));
+		json_str(j, "twin_source", tw_source_name(v->twin_src));
+		json_int(j, "kernel_refill_size", v->kernel_batch);
+		json_int(j, "twin_refill_size", v->twin_batch);
+		json_uint(j, "kernel_pfn", v->kernel_pfn);
+		if (v->twin_pfn == TW_NIL)
+			json_str(j, "twin_pfn", NULL);
+		else
+			json_uint(j, "twin_pfn", v->twin_pfn);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
 static void print_json(const char *path, const struct tw_report *rep)
 {
 	struct json j;
@@ -127,13 +245,14 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_init(&j, stdout);
 	json_obj_begin(&j, NULL);
 	json_str(&j, "schema", "mmtwin-replay");
-	json_int(&j, "schema_version", 1);
+	json_int(&j, "schema_version", 2);
 	json_str(&j, "archive", path);
 	json_arr_begin(&j, "classes_built");
 	json_str(&j, NULL, "watermarks");
 	json_str(&j, NULL, "initial_state");
 	json_str(&j, NULL, "buddy_placement");
 	json_str(&j, NULL, "zone_free_pages");
+	json_str(&j, NULL, "pcp");
 	json_arr_end(&j);
 	json_obj_begin(&j, "watermarks");
 	json_uint(&j, "min_free_kbytes", rep->min_free_kbytes);
@@ -189,6 +308,9 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "compaction_isolated_wanted", rep->ls.compaction_wanted);
 	json_uint(&j, "compaction_isolated_taken", rep->ls.compaction_taken);
 	json_uint(&j, "pageblock_type_corrections", rep->ls.type_corrections);
+	json_uint(&j, "pageblocks_inferred_not_movable", rep->ls.blocks_inferred);
+	json_uint(&j, "pageblock_type_checks", rep->ls.type_checks);
+	json_uint(&j, "pageblock_type_start_right", rep->ls.type_agree);
 	json_uint(&j, "list_corrections", rep->ls.list_corrections);
 	json_uint(&j, "outside_zones", rep->ls.outside);
 	json_uint(&j, "free_page_checks", rep->ls.free_checks);
@@ -215,6 +337,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	}
 	json_arr_end(&j);
 	json_obj_end(&j);
+	print_pcp_json(&j, &rep->ls.pcp);
 	json_obj_begin(&j, "initial_state");
 	json_bool(&j, "available", rep->have_kpageflags);
 	json_arr_begin(&j, "zones");
@@ -244,33 +367,41 @@ static void print_json(const char *path, const struct tw_report *rep)
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f, "Usage: mmtwin replay [--json] FILE\n\n"
+	fprintf(f, "Usage: mmtwin replay [--json] [--log FILE] FILE\n\n"
 		   "Set the twin (a userspace model of the kernel's page allocator) up from an\n"
 		   "archive and compare its decisions with the kernel's. Built so far: watermarks\n"
 		   "against every zoneinfo snapshot, the initial free state against buddyinfo,\n"
-		   "lockstep buddy placement, and free pages per zone during the run.\n\n"
+		   "lockstep buddy placement, the per-cpu lists (allocation source, refill size,\n"
+		   "pcp placement, drains) and free pages per zone during the run.\n\n"
 		   "Options:\n"
-		   "  -j, --json    machine-readable output (schema in mmtwin-replay(1))\n"
-		   "  -h, --help    this text\n");
+		   "  -j, --json        machine-readable output (schema in mmtwin-replay(1))\n"
+		   "  -l, --log FILE    write one line per decision to FILE\n"
+		   "  -h, --help        this text\n");
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"log", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct arc_error err = {0};
 	struct arc_reader *r;
+	struct tw_replay_opts ro = {0};
 	struct tw_report rep;
+	const char *log = NULL;
 	bool json = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'l':
+			log = optarg;
 			break;
 		case 'h':
 			replay_usage(stdout);
@@ -289,7 +420,23 @@ int cmd_replay(int argc, char **argv)
 		cli_archive_error("replay", argv[optind], &err);
 		return cli_archive_exit(err.code);
 	}
-	ret = tw_replay(r, &rep, &err);
+	if (log && !(ro.log = fopen(log, "w"))) {
+		fprintf(stderr, "mmtwin replay: %s: %s\n", log, strerror(errno));
+		arc_reader_free(r);
+		return EXIT_FAIL;
+	}
+	ret = tw_replay(r, &ro, &rep, &err);
+	if (ro.log) {
+		bool bad = ferror(ro.log) != 0;
+
+		bad |= fclose(ro.log) != 0;
+		if (bad && !ret) {
+			fprintf(stderr, "mmtwin replay: %s: cannot write the decision log: %s\n",
+				log, strerror(errno ? errno : EIO));
+			arc_reader_free(r);
+			return EXIT_FAIL;
+		}
+	}
 	if (ret) {
 		cli_archive_error("replay", argv[optind], &err);
 		arc_reader_free(r);

@@ -1,17 +1,19 @@
 #!/bin/sh
 # mmtwin replay on every real archive: the twin's watermarks (__setup_per_zone_wmarks()) equal
-# the kernel's in every zoneinfo snapshot, and its initial free state comes from kpageflags.
+# the kernel's in every zoneinfo snapshot, its initial free state comes from kpageflags, the
+# lockstep classes reach their floors, and the decision log matches its golden digest.
 . "${top_srcdir:-.}/tests/lib.sh"
 command -v python3 >/dev/null || skip_all "python3 is needed to read the JSON"
 files=$(sample_traces)
 [ -n "$files" ] || skip_all "no archives in traces/"
+golden="$top_srcdir/tests/data/replay-golden"
 for f in $files; do
 	b=$(basename "$f")
-	"$MMTWIN" replay --json "$f" >"$T/r.json" 2>"$T/err"; is $? 0 "$b: replay succeeds"
+	"$MMTWIN" replay --json --log "$T/log" "$f" >"$T/r.json" 2>"$T/err"; is $? 0 "$b: replay succeeds"
 	is "$(cat "$T/err")" "" "$b: no warning"
 	python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); w=d["watermarks"]
-assert d["schema"] == "mmtwin-replay" and d["schema_version"] == 1
+assert d["schema"] == "mmtwin-replay" and d["schema_version"] == 2
 assert w["zone_snapshots"] >= 8 and w["agree"] == w["zone_snapshots"], w' "$T/r.json"
 	ok $? "$b: watermarks agree in every zone of every zoneinfo snapshot"
 	python3 -c 'import json,sys
@@ -26,7 +28,46 @@ assert b["ran"] and n > 10000, b
 assert b["same_pfn"] >= 0.30 * n, (b["same_pfn"], n)
 assert b["taken_not_free_in_twin"] <= 0.05 * n and b["frees_already_free_in_twin"] <= 0.15 * b["frees"], b' "$T/r.json"
 	ok $? "$b: lockstep buddy placement ran; at least 30 % the same pfn, few inconsistencies"
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1])); p=d["pcp"]; b=d["buddy_placement"]
+n=p["allocations"]; src=sum(v["twin_agreed"] for v in p["source"].values())
+assert n > 10000 and n == sum(v["kernel"] for v in p["source"].values()), p
+assert src >= 0.90 * n, ("source", src, n)
+assert p["placements_same_pfn"] >= 0.10 * p["placements"], "pcp placement"
+assert p["refill_size_checks"] < 20 or p["refill_size_agree"] >= 0.70 * p["refill_size_checks"], "refill size"
+assert b["pageblock_type_start_right"] >= 0.60 * b["pageblock_type_checks"], "start types"' "$T/r.json"
+	ok $? "$b: per-cpu lists: source >= 90 %, pcp placement >= 10 %, refill size >= 70 %, start pageblock types >= 60 % right"
+	python3 -c 'import json,sys,collections
+d=json.load(open(sys.argv[1])); p=d["pcp"]; b=d["buddy_placement"]
+n=collections.Counter(); bad=0
+for line in open(sys.argv[2]):
+    f=line.split()
+    if len(f) != 10 or f[9] not in ("ok","DIFF"): bad+=1; continue
+    n[(f[3], f[9])]+=1
+assert not bad, bad
+assert n[("buddy","ok")]+n[("buddy","DIFF")] == b["blocks_taken"] and n[("buddy","ok")] == b["same_pfn"], n
+assert n[("source","ok")]+n[("source","DIFF")] == p["allocations"], n
+assert n[("pcp","ok")] == p["placements_same_pfn"] and n[("batch","ok")] == p["refill_size_agree"], n
+assert n[("drain","ok")]+n[("drain","DIFF")] == p["drain_checks"], n' "$T/r.json" "$T/log"
+	ok $? "$b: --log has a well-formed line per decision, as many as the report counts"
+	sum=$(awk '{n[$4" "$10]++} END {for (k in n) print k, n[k]}' "$T/log" | sort)
+	sum="$sum
+sha256 $(sha256sum <"$T/log" | cut -d' ' -f1)"
+	if [ -n "${MMTWIN_REGEN_GOLDEN:-}" ]; then
+		mkdir -p "$golden" && printf '%s\n' "$sum" >"$golden/${b%.mmt}.txt"
+	fi
+	is "$sum" "$(cat "$golden/${b%.mmt}.txt" 2>/dev/null)" "$b: decision log as the golden one (MMTWIN_REGEN_GOLDEN=1 regenerates)"
+	rm -f "$T/log"
 done
+f1=$(echo "$files" | head -n 1)
+"$MMTWIN" replay --log /nonexistent/dir/log "$f1" >/dev/null 2>"$T/err"
+is $? 1 "an unwritable --log path fails with exit 1"
+like "$(cat "$T/err")" "/nonexistent/dir/log" "and names the file"
+if [ -w /dev/full ]; then
+	"$MMTWIN" replay --log /dev/full "$f1" >/dev/null 2>"$T/err"
+	is $? 1 "a decision log that cannot be written (full disk) fails with exit 1"
+	like "$(cat "$T/err")" "cannot write the decision log" "and says so"
+fi
 out=$("$MMTWIN" replay "$top_srcdir/tests/data/tiny.mmt"); is $? 0 "replay of an archive without kpageflags"
 like "$out" "not run: no initial state to start from" "no lockstep without an initial state"
 like "$out" "none: the archive has no start /proc/kpageflags" "says there is no initial state"

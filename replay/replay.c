@@ -14,7 +14,21 @@
 #include "util.h"
 
 struct sysctl_at {
-	uint64_t ts, min_free_kbytes, scale;
+	uint64_t ts, min_free_kbytes, scale, boost_factor;
+};
+
+/* A piece of the start kpageflags picture: pfns [base, end) as read by time ts. */
+struct kpf_chunk {
+	uint64_t base, end, ts;
+};
+
+/* Where the snapshots the lockstep compares with are. */
+struct snap_sections {
+	const struct kpf_chunk *kpf; /* the start picture's pieces */
+	size_t nr_kpf;
+	const size_t *zoneinfo, *pagetypeinfo; /* section indices, in archive order */
+	size_t nr_zoneinfo, nr_pagetypeinfo;   /* pagetypeinfo: all but the start one */
+	long start_pagetypeinfo;	       /* -1 if none */
 };
 
 static int snap_err(struct arc_error *err, const struct arc_section *s, size_t i, const char *what,
@@ -186,6 +200,17 @@ struct lockstep_ctx {
 	struct cpu_state *cpus;
 	unsigned int nr_cpus;
 	uint8_t *seen[TW_MAX_ZONES]; /* per pageblock: an event has shown its type */
+	bool in_picture;	     /* the current event's buddy-side effect is in the picture */
+	uint64_t boost_factor;	     /* vm.watermark_boost_factor */
+	bool kswapd_busy[64];	     /* per node: kswapd is not waiting to be woken */
+	uint8_t kswapd_zid[64];	     /* the highest zone it balances */
+	/* per pid (direct-mapped by pid): what the current allocation has done so far */
+	struct pid_state {
+		int pid;
+		bool woke;	 /* the kernel woke kswapd for it */
+		bool boost_wake; /* the twin expects a boost wake-up for it */
+		uint8_t node;
+	} pids[4096];
 };
 
 static const char *const source_names[TW_NR_SRC] = {
@@ -368,6 +393,8 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 		ls->outside++;
 		return NULL;
 	}
+	if (c->in_picture)
+		return z; /* taken before the picture was read: it is not free there */
 	twin = mt < TW_NR_MT ? tw_peek_smallest(z, order, mt) : TW_NIL;
 	if (c->log) {
 		char k[24], t[24];
@@ -421,6 +448,8 @@ static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int ord
 	}
 	if (mt >= 0)
 		block_evidence(c, z, pfn, (unsigned int)mt);
+	if (c->in_picture)
+		return; /* freed before the picture was read: it is free there */
 	ls->frees++;
 	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false))
 		ls->frees_bad++;
@@ -471,6 +500,205 @@ static void alloc_begins(struct lockstep_ctx *c, struct tw_zone *z, unsigned int
 	if (!z->below_high && !zone_free_above(c, z, order, z->wmark[TW_WMARK_HIGH] + z->boost,
 					       gfp_highest_zoneidx(gfp)))
 		z->below_high = true;
+}
+
+/* Free pages on the HighAtomic lists: reserved, unusable without ALLOC_RESERVES. */
+static uint64_t highatomic_free(const struct tw_zone *z)
+{
+	uint64_t n = 0;
+
+	for (unsigned int o = 0; o < z->nr_orders; o++)
+		n += z->free[o][TW_MT_HIGHATOMIC].nr << o;
+	return n;
+}
+
+/*
+ * mirrors __zone_watermark_ok() without reserve flags (the fast path's and
+ * zone_watermark_ok_safe()'s view), 6.12-6.18: free pages above MARK plus the lowmem reserve
+ * for HIGHEST_ZONEIDX once the request and the HighAtomic reserve are taken off, and for a
+ * high order a free block of at least that order on a list it may use.
+ */
+static bool zone_watermark_ok(const struct lockstep_ctx *c, const struct tw_zone *z,
+			      unsigned int order, uint64_t mark, unsigned int highest_zoneidx)
+{
+	const struct zone_meta *m = meta_of(c, z);
+	uint64_t reserve = highest_zoneidx < m->nr_protection ? m->protection[highest_zoneidx] : 0;
+	int64_t free = (int64_t)z->free_pages - ((1ll << order) - 1) - (int64_t)highatomic_free(z);
+
+	if (free <= (int64_t)(mark + reserve))
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < z->nr_orders; o++)
+		for (unsigned int mt = 0; mt < TW_MT_PCPTYPES; mt++)
+			if (z->free[o][mt].nr)
+				return true;
+	return false;
+}
+
+/*
+ * Would this allocation wake kswapd on NODE? The fast path fails when every zone of the node
+ * up to HIGHEST_ZONEIDX is at or below its low watermark (boost included); the slow path then
+ * calls wake_all_kswapds(), and wakeup_kswapd() wakes a waiting kswapd unless some zone is
+ * above its high watermark (pgdat_balanced()) and none is boosted. Mirrors those checks of
+ * get_page_from_freelist() and wakeup_kswapd(), 6.12-6.18, for one node.
+ */
+static bool predict_kswapd_wake(struct lockstep_ctx *c, int node, unsigned int order,
+				unsigned int highest_zoneidx)
+{
+	bool any = false, balanced = false, boosted = false;
+
+	if (node < 0 || node >= 64)
+		return false;
+	if (c->kswapd_busy[node]) {
+		/*
+		 * balance_pgdat() runs until a zone is above its high watermark (at order 0
+		 * once it has reclaimed compact_gap() pages, which the twin takes as done),
+		 * then kswapd waits on its queue again: it naps before the kswapd_sleep
+		 * event, and is woken from the nap as from sleep.
+		 */
+		for (size_t i = 0; i < c->nr_zones && c->kswapd_busy[node]; i++)
+			if (c->meta[i].node == node && c->meta[i].idx <= c->kswapd_zid[node] &&
+			    c->zones[i].managed &&
+			    zone_watermark_ok(c, &c->zones[i], 0,
+					      c->zones[i].wmark[TW_WMARK_HIGH] + c->zones[i].boost,
+					      c->kswapd_zid[node]))
+				c->kswapd_busy[node] = false;
+		if (c->kswapd_busy[node])
+			return false;
+	}
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		const struct tw_zone *z = &c->zones[i];
+
+		if (c->meta[i].node != node || c->meta[i].idx > highest_zoneidx || !z->managed)
+			continue;
+		any = true;
+		if (zone_watermark_ok(c, z, order, z->wmark[TW_WMARK_LOW] + z->boost,
+				      highest_zoneidx))
+			return false; /* the fast path succeeds here */
+		balanced |= zone_watermark_ok(c, z, order, z->wmark[TW_WMARK_HIGH] + z->boost,
+					      highest_zoneidx);
+		boosted |= z->boost != 0;
+	}
+	return any && (!balanced || boosted);
+}
+
+/*
+ * kswapd's state from its events: woken (mm_vmscan_wakeup_kswapd) or balancing
+ * (mm_vmscan_kswapd_wake) it is busy, and balance_pgdat() marks the zones it reclaims
+ * (set_reclaim_active()); asleep (mm_vmscan_kswapd_sleep) it waits to be woken.
+ */
+static void kswapd_state(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	int nid = (int)ev_int(rec, EVF_NID);
+	bool busy = rec->kind != EV_KSWAPD_SLEEP;
+	unsigned int zid = busy ? (unsigned int)ev_u64(rec, EVF_ZID) : 0;
+
+	if (nid < 0 || nid >= 64)
+		return;
+	c->kswapd_busy[nid] = busy;
+	if (busy)
+		c->kswapd_zid[nid] = (uint8_t)(zid < 8 ? zid : 7);
+	if (rec->kind == EV_WAKEUP_KSWAPD)
+		return;
+	for (size_t i = 0; i < c->nr_zones; i++)
+		if (c->meta[i].node == nid)
+			c->zones[i].reclaim_active = busy && c->meta[i].idx <= zid;
+}
+
+static struct pid_state *pid_state(struct lockstep_ctx *c, int pid)
+{
+	struct pid_state *p = &c->pids[(unsigned int)pid % 4096];
+
+	if (p->pid != pid) {
+		memset(p, 0, sizeof(*p));
+		p->pid = pid;
+	}
+	return p;
+}
+
+static void score_wake(struct lockstep_ctx *c, const struct ev_record *rec, bool boost, bool kernel,
+		       bool twin, unsigned int order)
+{
+	struct tw_kswapd_diff *k = &c->rep->ls.kswapd;
+	unsigned int b = boost;
+
+	k->tp[b] += kernel && twin;
+	k->fp[b] += !kernel && twin;
+	k->fn[b] += kernel && !twin;
+	k->tn[b] += !kernel && !twin;
+	if (c->log)
+		log_line(c, rec, boost ? "kswapd-boost" : "kswapd", NULL, order, "-",
+			 kernel ? "wake" : "no", twin ? "wake" : "no", kernel == twin);
+}
+
+/* mm_vmscan_wakeup_kswapd: score it against the twin, then kswapd is awake. */
+static void on_wakeup_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	int nid = (int)ev_int(rec, EVF_NID);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	unsigned int zid = (unsigned int)ev_u64(rec, EVF_ZID);
+	bool boost = !order && !ev_u64(rec, EVF_GFP_FLAGS); /* rmqueue()'s boost wake-up */
+	struct pid_state *p = pid_state(c, rec->pid);
+
+	if (boost) {
+		score_wake(c, rec, true, true, p->boost_wake, 0);
+		p->boost_wake = false;
+	} else if (!p->woke) {
+		score_wake(c, rec, false, true, predict_kswapd_wake(c, nid, order, zid), order);
+	}
+	p->woke = true;
+	kswapd_state(c, rec);
+}
+
+/*
+ * A fallback below pageblock order that tries to claim the block boosts the zone's
+ * watermarks (boost_watermark()) and flags the zone, so rmqueue() wakes kswapd at its end:
+ * try_to_claim_block() and should_try_claim_block(), 6.15-6.18.
+ */
+static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z)
+{
+	unsigned int fo = (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER);
+	unsigned int amt = (unsigned int)ev_int(rec, EVF_ALLOC_MIGRATETYPE);
+	uint64_t pb = 1ull << z->pageblock_order, max_boost;
+	struct pid_state *p;
+
+	if (fo >= z->pageblock_order ||
+	    !(fo >= z->pageblock_order / 2 || amt == TW_MT_UNMOVABLE || amt == TW_MT_RECLAIMABLE))
+		return;
+	if (!c->boost_factor || pb * 4 > z->managed)
+		return;
+	max_boost = z->wmark[TW_WMARK_HIGH] / 10000 * c->boost_factor +
+		    z->wmark[TW_WMARK_HIGH] % 10000 * c->boost_factor / 10000;
+	if (!max_boost)
+		return;
+	if (max_boost < pb)
+		max_boost = pb;
+	z->boost = z->boost + pb < max_boost ? z->boost + pb : max_boost;
+	p = pid_state(c, rec->pid);
+	if (meta_of(c, z)->node >= 0 && meta_of(c, z)->node < 64 &&
+	    !c->kswapd_busy[meta_of(c, z)->node])
+		p->boost_wake = true;
+}
+
+/* mm_page_alloc (or its failure): score the twin's wake predictions for this allocation. */
+static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct pid_state *p = pid_state(c, rec->pid);
+	uint64_t pfn = ev_u64(rec, EVF_PFN), gfp = ev_u64(rec, EVF_GFP_FLAGS);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	struct tw_zone *z = ev_int(rec, EVF_PFN) == -1 ? NULL : zone_of(c, pfn);
+
+	if (p->boost_wake)
+		score_wake(c, rec, true, false, true, 0);
+	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
+	if (!p->woke && (gfp & 0x800))
+		score_wake(c, rec, false, false,
+			   predict_kswapd_wake(c, z ? meta_of(c, z)->node : 0, order,
+					       gfp_highest_zoneidx(gfp)),
+			   order);
+	p->woke = false;
+	p->boost_wake = false;
 }
 
 /* The free that opened CPU's drain count is over: compare the drain with the twin's. */
@@ -638,15 +866,17 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 		v->kernel_batch = ksrc == TW_SRC_REFILL ? (int)cs->taken : 0;
 		v->twin_batch = tsrc == TW_SRC_REFILL ? cs->twin_batch : 0;
 	}
-	if (ksrc == TW_SRC_PCP && type != TW_MT_MOVABLE && twin != pfn) {
+	if (ksrc == TW_SRC_PCP && twin != pfn) {
 		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
 
 		/*
 		 * The kernel had the page on its TYPE list, the twin on another: the twin filed a
-		 * free by the wrong pageblock type (Movable lists also take HighAtomic and CMA
-		 * blocks, so only the other types say anything).
+		 * free by the wrong pageblock type. The Movable lists also take HighAtomic and CMA
+		 * blocks, so a Movable list says only that the block is not Unmovable or
+		 * Reclaimable.
 		 */
-		if (p->state == TW_PG_PCP && p->mt != (unsigned int)pindex)
+		if (p->state == TW_PG_PCP && p->mt != (unsigned int)pindex &&
+		    (type != TW_MT_MOVABLE || tw_block_mt(z, pfn) < TW_MT_PCPTYPES))
 			block_evidence(c, z, pfn, (unsigned int)type);
 	}
 	/* force the kernel's outcome */
@@ -656,7 +886,7 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 		} else {
 			d->unknown++; /* on the kernel's list before the twin could see it */
 			z->pcp[rec->cpu].count -= 1ll << order;
-			if (!tw_take_block(z, pfn, order))
+			if (!c->in_picture && !tw_take_block(z, pfn, order))
 				d->was_free++;
 		}
 	}
@@ -675,6 +905,8 @@ static void commit_free(struct lockstep_ctx *c, const struct ev_record *rec, str
 	/* free_unref_page(): HIGHATOMIC and CMA go on the movable list */
 	if (mt >= TW_MT_PCPTYPES)
 		mt = TW_MT_MOVABLE;
+	if (c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL)
+		return; /* drained before the picture was read, which shows it free */
 	d->frees++;
 	if (!tw_pcp_del(z, pfn) || !tw_take_block(z, pfn, order))
 		d->frees_bad++;
@@ -773,7 +1005,7 @@ static void on_compaction_isolate(struct lockstep_ctx *c, const struct ev_record
 	uint64_t want = ev_u64(rec, EVF_NR_TAKEN), got = 0;
 	struct tw_zone *z = zone_of(c, start);
 
-	if (!z || !want || end <= start || end - start > (1u << 20))
+	if (!z || !want || end <= start || end - start > (1u << 20) || c->in_picture)
 		return;
 	for (uint64_t pfn = start; pfn < end && got < want && tw_zone_has(z, pfn);) {
 		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
@@ -820,20 +1052,102 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 }
 
 /*
+ * Class 2, the rest: the twin's free blocks per order and migratetype against a pagetypeinfo
+ * snapshot (which, like the twin's lists, leaves out the per-cpu lists). Counts the kernel
+ * capped at 100000 are skipped.
+ */
+static void compare_blocks(struct lockstep_ctx *c, const struct ev_record *rec,
+			   const struct snap_pagetypeinfo *pt)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		const struct tw_zone *z = &c->zones[i];
+		const struct snap_pt_zone *pz =
+		    snap_pagetypeinfo_zone(pt, c->meta[i].node, z->name);
+		uint64_t cells = 0, exact = 0, diff = 0, ktotal = 0, ttotal = 0;
+
+		if (!pz)
+			continue;
+		for (unsigned int m = 0; m < TW_NR_MT; m++) {
+			int k = snap_pagetypeinfo_mt(pt, tw_mt_name(m));
+
+			if (k < 0 || !(pz->free_mts & (1u << k)))
+				continue;
+			for (unsigned int o = 0; o < z->nr_orders && o < pt->nr_orders; o++) {
+				uint64_t t = z->free[o][m].nr, kn = pz->free[k][o];
+
+				if (pz->free_capped[k] & (1u << o))
+					continue;
+				cells++;
+				exact += t == kn;
+				diff += t > kn ? t - kn : kn - t;
+				ktotal += kn;
+				ttotal += t;
+			}
+		}
+		ls->blk_snapshots++;
+		ls->blk_cells += cells;
+		ls->blk_exact += exact;
+		ls->blk_absdiff += diff;
+		ls->blk_kernel += ktotal;
+		if (c->log) {
+			char k[24], t[24];
+
+			/* the free blocks each lists in all; ok when every cell is equal */
+			snprintf(k, sizeof(k), "%" PRIu64, ktotal);
+			snprintf(t, sizeof(t), "%" PRIu64, ttotal);
+			log_line(c, rec, "blocks", z, 0, "-", k, t, exact == cells);
+		}
+	}
+}
+
+/* Is this event's effect already in the start picture (its pfn read after it happened)? */
+static bool in_picture(const struct snap_sections *ss, const struct ev_record *rec)
+{
+	uint64_t pfn;
+
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC:
+	case EV_MM_PAGE_ALLOC_ZONE_LOCKED:
+	case EV_MM_PAGE_FREE:
+	case EV_MM_PAGE_FREE_BATCHED:
+	case EV_MM_PAGE_PCPU_DRAIN:
+	case EV_MM_PAGE_ALLOC_EXTFRAG:
+		if (ev_int(rec, EVF_PFN) == -1)
+			return false;
+		pfn = ev_u64(rec, EVF_PFN);
+		break;
+	case EV_COMPACTION_ISOLATE_FREEPAGES:
+		pfn = ev_u64(rec, EVF_START_PFN);
+		break;
+	default:
+		return false;
+	}
+	for (size_t i = 0; i < ss->nr_kpf; i++)
+		if (pfn >= ss->kpf[i].base && pfn < ss->kpf[i].end)
+			return ss->kpf[i].ts >= rec->ts;
+	return false;
+}
+
+/*
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
  */
 static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
-		    uint64_t **flagsp, size_t nr_pfns, const size_t *zsec, size_t nr_z,
+		    uint64_t **flagsp, size_t nr_pfns, const struct snap_sections *ss,
 		    const struct snap_buddyinfo *bi, unsigned int pb_order,
-		    const struct sysctl_at *sc, long start_pt, struct arc_error *err)
+		    const struct sysctl_at *sc, struct arc_error *err)
 {
+	const size_t *zsec = ss->zoneinfo;
+	size_t nr_z = ss->nr_zoneinfo, next_pt = 0;
+	long start_pt = ss->start_pagetypeinfo;
 	struct lockstep_ctx *c = calloc(1, sizeof(*c));
 	struct tw_lockstep *ls = &rep->ls;
 	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = *flagsp};
 	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
 	struct snap_zoneinfo zi;
-	struct snap_pagetypeinfo pt;
+	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
 	struct ev_reader *ev = NULL;
 	struct ev_record rec;
@@ -848,12 +1162,14 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	c->rep = rep;
 	c->log = opts ? opts->log : NULL;
 	snap_pagetypeinfo_init(&pt);
+	snap_pagetypeinfo_init(&ptn);
 	if (start_pt >= 0) {
 		/* without it the twin starts every block Movable, as memmap_init() does */
 		n = arc_reader_load(r, (size_t)start_pt, &buf, &cap, err);
 		if (n < 0 || arc_blob_parse(buf, n, &b) ||
 		    snap_pagetypeinfo_parse(&pt, b.data, b.len, &se))
 			snap_pagetypeinfo_release(&pt);
+		snap_pagetypeinfo_release(&ptn);
 	}
 	snap_zoneinfo_init(&zi);
 	snap_kpf_guess_flagging(&range, &how);
@@ -927,6 +1243,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	if (sc) {
 		uint64_t boosts[TW_MAX_ZONES];
 
+		c->boost_factor = sc->boost_factor;
+
 		for (size_t i = 0; i < c->nr_zones; i++)
 			boosts[i] = c->zones[i].boost;
 		tw_setup_wmarks(c->zones, c->nr_zones, sc->min_free_kbytes, sc->scale, 12, true);
@@ -941,11 +1259,19 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		ret = err->code ? err->code : -EBADMSG;
 		goto out;
 	}
-	ls->from_ts = rep->kpf_ts_last;
+	/*
+	 * The start picture was read piece by piece while the system ran: an event during the
+	 * read changes the twin only if the piece holding its pfn had been read by then (else
+	 * the picture shows its effect already).
+	 */
+	ls->from_ts = rep->kpf_ts_first;
 	ev_reader_seek(ev, ls->from_ts);
 	while ((ret = ev_reader_next(ev, &rec, err)) > 0) {
 		if (rec.ts < ls->from_ts)
 			continue;
+		/* the picture holds no per-cpu lists: only buddy-side changes are in it */
+		c->in_picture = rec.ts <= rep->kpf_ts_last && in_picture(ss, &rec);
+		ls->in_picture += c->in_picture;
 		while (next_z < nr_z && arc_reader_section(r, zsec[next_z])->ts_last <= rec.ts) {
 			const struct arc_section *s = arc_reader_section(r, zsec[next_z]);
 
@@ -955,6 +1281,18 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			    !snap_zoneinfo_parse(&zi, b.data, b.len, &se))
 				compare_free(c, &zi);
 			next_z++;
+		}
+		while (next_pt < ss->nr_pagetypeinfo &&
+		       arc_reader_section(r, ss->pagetypeinfo[next_pt])->ts_last <= rec.ts) {
+			const struct arc_section *s =
+			    arc_reader_section(r, ss->pagetypeinfo[next_pt]);
+
+			n = arc_reader_load(r, ss->pagetypeinfo[next_pt], &buf, &cap, err);
+			if (n >= 0 && !arc_blob_parse(buf, n, &b) && strcmp(b.tag, "end") &&
+			    s->ts_first >= ls->from_ts &&
+			    !snap_pagetypeinfo_parse(&ptn, b.data, b.len, &se))
+				compare_blocks(c, &rec, &ptn);
+			next_pt++;
 		}
 		if (rec.cpu < c->nr_cpus) {
 			/*
@@ -989,7 +1327,12 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 					    (unsigned int)ev_int(&rec, EVF_MIGRATETYPE));
 			break;
 		}
+		case EV_WAKEUP_KSWAPD:
+			ls->events++;
+			on_wakeup_kswapd(c, &rec);
+			break;
 		case EV_MM_PAGE_ALLOC:
+			alloc_kswapd(c, &rec);
 			if (ev_int(&rec, EVF_PFN) == -1) {
 				if (rec.cpu < c->nr_cpus)
 					c->cpus[rec.cpu].taken = 0;
@@ -1019,18 +1362,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			break;
 		}
 		case EV_KSWAPD_WAKE:
-		case EV_KSWAPD_SLEEP: {
-			/* balance_pgdat() marks the zones it reclaims: set_reclaim_active() */
-			int nid = (int)ev_int(&rec, EVF_NID);
-			unsigned int zid =
-			    rec.kind == EV_KSWAPD_WAKE ? (unsigned int)ev_u64(&rec, EVF_ZID) : 0;
-
-			for (size_t i = 0; i < c->nr_zones; i++)
-				if (c->meta[i].node == nid)
-					c->zones[i].reclaim_active =
-					    rec.kind == EV_KSWAPD_WAKE && c->meta[i].idx <= zid;
+		case EV_KSWAPD_SLEEP:
+			kswapd_state(c, &rec);
 			break;
-		}
 		case EV_COMPACTION_ISOLATE_FREEPAGES:
 			ls->events++;
 			on_compaction_isolate(c, &rec);
@@ -1042,7 +1376,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			struct tw_zone *z = zone_of(c, pfn);
 
 			ls->events++;
-			if (z && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
+			if (z)
+				fallback_boost(c, &rec, z);
+			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
 			    !tw_take_block(z, pfn, order)) {
 				ls->steals++;
 				block_taken(c, &rec, z, pfn, order,
@@ -1082,11 +1418,14 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 {
 	struct sysctl_at *sc = NULL;
 	size_t nr_sc = 0, *zsec = NULL, nr_z = 0;
+	struct snap_sections ss = {0};
 	uint64_t *flags = NULL;
 	size_t nr_pfns = 0;
 	void *buf = NULL;
 	size_t cap = 0;
 	long start_bi = -1, start_pt = -1;
+	size_t *ptsec = NULL, nr_pt = 0, nr_kpf = 0;
+	struct kpf_chunk *kpf = NULL;
 	unsigned int pb_order = 9; /* x86-64; the archive's pagetypeinfo says */
 	int ret = 0;
 	struct snap_zoneinfo zi;
@@ -1121,6 +1460,8 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			sc[nr_sc].ts = s->ts_first;
 			sc[nr_sc].min_free_kbytes = setting(b.data, b.len, "min_free_kbytes", 0);
 			sc[nr_sc].scale = setting(b.data, b.len, "watermark_scale_factor", 10);
+			sc[nr_sc].boost_factor =
+			    setting(b.data, b.len, "watermark_boost_factor", 15000);
 			nr_sc++;
 		} else if (!strcmp(b.name, "zoneinfo")) {
 			size_t *nz = realloc(zsec, (nr_z + 1) * sizeof(*nz));
@@ -1131,6 +1472,15 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			}
 			zsec = nz;
 			zsec[nr_z++] = i;
+		} else if (!strcmp(b.name, "pagetypeinfo") && strcmp(b.tag, "start")) {
+			size_t *np = realloc(ptsec, (nr_pt + 1) * sizeof(*np));
+
+			if (!np) {
+				ret = -ENOMEM;
+				break;
+			}
+			ptsec = np;
+			ptsec[nr_pt++] = i;
 		} else if (!strcmp(b.name, "pagetypeinfo") && !strcmp(b.tag, "start")) {
 			unsigned int po =
 			    (unsigned int)setting_after(b.data, b.len, "Page block order:");
@@ -1169,6 +1519,18 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			}
 			for (uint64_t w = 0; w < words; w++)
 				flags[base + w] = get_le64(b.data + 8 + 8 * w);
+			if (words) {
+				struct kpf_chunk *nk = realloc(kpf, (nr_kpf + 1) * sizeof(*nk));
+
+				if (!nk) {
+					ret = -ENOMEM;
+					break;
+				}
+				kpf = nk;
+				kpf[nr_kpf].base = base;
+				kpf[nr_kpf].end = base + words;
+				kpf[nr_kpf++].ts = s->ts_last;
+			}
 			if (!rep->have_kpageflags)
 				rep->kpf_ts_first = s->ts_first;
 			rep->kpf_ts_last = s->ts_last;
@@ -1229,14 +1591,23 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 		snprintf(
 		    rep->kpf_why, sizeof(rep->kpf_why),
 		    "the archive has no start /proc/kpageflags (recorded with --no-kpageflags?)");
-	if (!ret && rep->have_kpageflags && nr_z && bi.nr_zones)
-		ret = lockstep(r, opts, rep, &flags, nr_pfns, zsec, nr_z, &bi, pb_order,
-			       nr_sc ? &sc[0] : NULL, start_pt, err);
-	else if (!ret)
+	if (!ret && rep->have_kpageflags && nr_z && bi.nr_zones) {
+		ss.zoneinfo = zsec;
+		ss.nr_zoneinfo = nr_z;
+		ss.pagetypeinfo = ptsec;
+		ss.nr_pagetypeinfo = nr_pt;
+		ss.start_pagetypeinfo = start_pt;
+		ss.kpf = kpf;
+		ss.nr_kpf = nr_kpf;
+		ret = lockstep(r, opts, rep, &flags, nr_pfns, &ss, &bi, pb_order,
+			       nr_sc ? &sc[0] : NULL, err);
+	} else if (!ret)
 		snprintf(rep->ls.why, sizeof(rep->ls.why), "no initial state to start from");
 	free(buf);
 	free(sc);
 	free(zsec);
+	free(ptsec);
+	free(kpf);
 	free(flags);
 	snap_zoneinfo_release(&zi);
 	snap_buddyinfo_release(&bi);

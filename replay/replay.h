@@ -95,11 +95,17 @@ struct tw_pcp_diff {
 	struct tw_pcp_divergence div[8];
 };
 
+/* Class 6: kswapd wake-ups, [0] from the slow path, [1] rmqueue()'s boost wake-ups. */
+struct tw_kswapd_diff {
+	uint64_t tp[2], fp[2], fn[2], tn[2];
+};
+
 struct tw_lockstep {
 	bool ran;
-	char why[160];	  /* why it did not run */
-	uint64_t from_ts; /* events from here on (the end of the kpageflags read) */
-	uint64_t events;  /* allocator events used */
+	char why[160];	     /* why it did not run */
+	uint64_t from_ts;    /* events from here on (the start of the kpageflags read) */
+	uint64_t in_picture; /* events during the read whose effect the picture shows */
+	uint64_t events;     /* allocator events used */
 	uint64_t allocs, agree, not_free, refills, refill_agree;
 	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
 	uint64_t steals, frees, frees_bad, outside, type_corrections;
@@ -113,7 +119,11 @@ struct tw_lockstep {
 	int64_t free_worst; /* twin - kernel, largest in size */
 	uint64_t free_worst_kernel;
 	char free_worst_zone[16];
+	/* free blocks per order x migratetype vs every pagetypeinfo after the start (class 2) */
+	uint64_t blk_snapshots, blk_cells, blk_exact; /* zone snapshots, order x type cells */
+	uint64_t blk_kernel, blk_absdiff; /* blocks the kernel listed; |twin - kernel| */
 	struct tw_pcp_diff pcp;
+	struct tw_kswapd_diff kswapd;
 };
 
 struct tw_report {

@@ -74,6 +74,22 @@ static void print_pcp(const struct tw_pcp_diff *d)
 	}
 }
 
+static void print_kswapd(const struct tw_kswapd_diff *k)
+{
+	static const char *const what[2] = {"from the slow path", "boost (rmqueue())"};
+
+	printf("\n== kswapd wake-ups (class 6), lockstep ==\n");
+	printf("  %-20s %9s %9s %9s %9s %10s %7s\n", "wake-ups", "both", "twin only", "kernel",
+	       "neither", "precision", "recall");
+	for (unsigned int b = 0; b < 2; b++)
+		printf("  %-20s %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+		       " %9.1f%% %6.1f%%\n",
+		       what[b], k->tp[b], k->fp[b], k->fn[b], k->tn[b],
+		       pct(k->tp[b], k->tp[b] + k->fp[b]), pct(k->tp[b], k->tp[b] + k->fn[b]));
+	printf("  (kernel: only the kernel woke kswapd; allocations that may wake it, i.e. with\n"
+	       "  __GFP_KSWAPD_RECLAIM, are the decisions)\n");
+}
+
 static void print_lockstep(const struct tw_lockstep *ls)
 {
 	printf("\n== Buddy placement (class 4, buddy side), lockstep ==\n");
@@ -81,10 +97,14 @@ static void print_lockstep(const struct tw_lockstep *ls)
 		printf("  not run: %s\n", ls->why);
 		return;
 	}
+	printf("  every block the kernel took from the buddy lists (mm_page_alloc_zone_locked)\n"
+	       "  against the block the twin's __rmqueue_smallest() would take, from the start of\n"
+	       "  the kpageflags read on; frees from pcp drains and orders that bypass the pcp "
+	       "lists\n");
 	printf(
-	    "  every block the kernel took from the buddy lists (mm_page_alloc_zone_locked)\n"
-	    "  against the block the twin's __rmqueue_smallest() would take, from the end of the\n"
-	    "  kpageflags read on; frees from pcp drains and orders that bypass the pcp lists\n");
+	    "  events during the kpageflags read whose effect the picture already shows: %" PRIu64
+	    "\n",
+	    ls->in_picture);
 	printf("  blocks taken:        %" PRIu64 ", twin picked the same pfn: %" PRIu64
 	       " (%.1f%%)\n",
 	       ls->allocs, ls->agree, pct(ls->agree, ls->allocs));
@@ -110,7 +130,14 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       "the events: %" PRIu64 "; list orders corrected: %" PRIu64
 	       "; pfns outside every zone: %" PRIu64 "\n",
 	       ls->steals, ls->type_corrections, ls->list_corrections, ls->outside);
+	printf("  free blocks per order x type vs pagetypeinfo (class 2): %" PRIu64
+	       " zone snapshots, %" PRIu64 " of %" PRIu64 " order x type counts exact (%.1f%%); "
+	       "the twin's counts differ by %" PRIu64 " blocks in all, against %" PRIu64
+	       " the kernel listed\n",
+	       ls->blk_snapshots, ls->blk_exact, ls->blk_cells, pct(ls->blk_exact, ls->blk_cells),
+	       ls->blk_absdiff, ls->blk_kernel);
 	print_pcp(&ls->pcp);
+	print_kswapd(&ls->kswapd);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
 	       ls->free_exact, ls->free_checks);
@@ -138,10 +165,10 @@ static void print_text(const char *path, const struct tw_report *rep)
 {
 	printf("== Replay of %s ==\n", path);
 	printf(
-	    "  built: class 1 (watermarks), the initial state, class 3 (allocation source and\n"
-	    "  refill size), class 4 (placement, buddy and pcp) and free pages per zone (part of\n"
-	    "  class 2); not built yet: free blocks per order and type over time, fallback\n"
-	    "  decisions (class 5), kswapd wakes (class 6)\n");
+	    "  built: class 1 (watermarks), the initial state, class 2 (free pages and free\n"
+	    "  blocks per order and type over time), class 3 (allocation source and refill size),\n"
+	    "  class 4 (placement, buddy and pcp) and class 6 (kswapd wake-ups); not built yet:\n"
+	    "  fallback decisions (class 5)\n");
 	printf("\n== Watermarks (class 1): __setup_per_zone_wmarks() vs every zoneinfo ==\n");
 	printf("  settings: min_free_kbytes %" PRIu64 ", watermark_scale_factor %" PRIu64 "\n",
 	       rep->min_free_kbytes, rep->watermark_scale_factor);
@@ -252,7 +279,9 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_str(&j, NULL, "initial_state");
 	json_str(&j, NULL, "buddy_placement");
 	json_str(&j, NULL, "zone_free_pages");
+	json_str(&j, NULL, "zone_free_blocks");
 	json_str(&j, NULL, "pcp");
+	json_str(&j, NULL, "kswapd_wakeups");
 	json_arr_end(&j);
 	json_obj_begin(&j, "watermarks");
 	json_uint(&j, "min_free_kbytes", rep->min_free_kbytes);
@@ -286,6 +315,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	if (!rep->ls.ran)
 		json_str(&j, "why_not", rep->ls.why);
 	json_uint(&j, "from_ts", rep->ls.from_ts);
+	json_uint(&j, "events_in_picture", rep->ls.in_picture);
 	json_uint(&j, "blocks_taken", rep->ls.allocs);
 	json_uint(&j, "same_pfn", rep->ls.agree);
 	json_uint(&j, "pcp_refills", rep->ls.refills);
@@ -316,6 +346,11 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "free_page_checks", rep->ls.free_checks);
 	json_uint(&j, "free_page_exact", rep->ls.free_exact);
 	json_int(&j, "free_page_largest_difference", rep->ls.free_worst);
+	json_uint(&j, "block_snapshots", rep->ls.blk_snapshots);
+	json_uint(&j, "block_cells", rep->ls.blk_cells);
+	json_uint(&j, "block_cells_exact", rep->ls.blk_exact);
+	json_uint(&j, "blocks_kernel", rep->ls.blk_kernel);
+	json_uint(&j, "blocks_difference", rep->ls.blk_absdiff);
 	json_arr_begin(&j, "first_divergences");
 	for (unsigned int i = 0; i < rep->ls.nr_div; i++) {
 		const struct tw_divergence *d = &rep->ls.div[i];
@@ -338,6 +373,18 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	print_pcp_json(&j, &rep->ls.pcp);
+	json_obj_begin(&j, "kswapd_wakeups");
+	for (unsigned int b = 0; b < 2; b++) {
+		const struct tw_kswapd_diff *k = &rep->ls.kswapd;
+
+		json_obj_begin(&j, b ? "boost" : "slow_path");
+		json_uint(&j, "both", k->tp[b]);
+		json_uint(&j, "twin_only", k->fp[b]);
+		json_uint(&j, "kernel_only", k->fn[b]);
+		json_uint(&j, "neither", k->tn[b]);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
 	json_obj_begin(&j, "initial_state");
 	json_bool(&j, "available", rep->have_kpageflags);
 	json_arr_begin(&j, "zones");

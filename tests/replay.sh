@@ -35,8 +35,11 @@ assert n > 10000 and n == sum(v["kernel"] for v in p["source"].values()), p
 assert src >= 0.90 * n, ("source", src, n)
 assert p["placements_same_pfn"] >= 0.10 * p["placements"], "pcp placement"
 assert p["refill_size_checks"] < 20 or p["refill_size_agree"] >= 0.70 * p["refill_size_checks"], "refill size"
-assert b["pageblock_type_start_right"] >= 0.60 * b["pageblock_type_checks"], "start types"' "$T/r.json"
-	ok $? "$b: per-cpu lists: source >= 90 %, pcp placement >= 10 %, refill size >= 70 %, start pageblock types >= 60 % right"
+assert b["pageblock_type_start_right"] >= 0.60 * b["pageblock_type_checks"], "start types"
+assert b["block_cells"] == 0 or b["block_cells_exact"] >= 0.70 * b["block_cells"], "free blocks by order x type"
+k=d["kswapd_wakeups"]["slow_path"]
+assert k["neither"] > 10000, k' "$T/r.json"
+	ok $? "$b: source >= 90 %, pcp placement >= 10 %, refill size >= 70 %, start pageblock types >= 60 % right, free blocks by order x type >= 70 % exact, kswapd wake decisions scored"
 	python3 -c 'import json,sys,collections
 d=json.load(open(sys.argv[1])); p=d["pcp"]; b=d["buddy_placement"]
 n=collections.Counter(); bad=0
@@ -48,7 +51,12 @@ assert not bad, bad
 assert n[("buddy","ok")]+n[("buddy","DIFF")] == b["blocks_taken"] and n[("buddy","ok")] == b["same_pfn"], n
 assert n[("source","ok")]+n[("source","DIFF")] == p["allocations"], n
 assert n[("pcp","ok")] == p["placements_same_pfn"] and n[("batch","ok")] == p["refill_size_agree"], n
-assert n[("drain","ok")]+n[("drain","DIFF")] == p["drain_checks"], n' "$T/r.json" "$T/log"
+assert n[("drain","ok")]+n[("drain","DIFF")] == p["drain_checks"], n
+k=d["kswapd_wakeups"]
+for cls, key in (("kswapd", "slow_path"), ("kswapd-boost", "boost")):
+    assert n[(cls,"ok")] == k[key]["both"] + k[key]["neither"], (cls, n, k)
+    assert n[(cls,"DIFF")] == k[key]["twin_only"] + k[key]["kernel_only"], (cls, n, k)
+assert n[("blocks","ok")]+n[("blocks","DIFF")] == b["block_snapshots"], n' "$T/r.json" "$T/log"
 	ok $? "$b: --log has a well-formed line per decision, as many as the report counts"
 	sum=$(awk '{n[$4" "$10]++} END {for (k in n) print k, n[k]}' "$T/log" | sort)
 	sum="$sum

@@ -598,6 +598,117 @@ int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsi
 	return (int)min64(nr_pcp_free(pcp, batch, high, free_high), pcp->count);
 }
 
+/* The order __rmqueue_claim() and __rmqueue_steal() try other types in: fallbacks[]. */
+static const unsigned int fallbacks[TW_MT_PCPTYPES][TW_MT_PCPTYPES - 1] = {
+    [TW_MT_UNMOVABLE] = {TW_MT_RECLAIMABLE, TW_MT_MOVABLE},
+    [TW_MT_MOVABLE] = {TW_MT_RECLAIMABLE, TW_MT_UNMOVABLE},
+    [TW_MT_RECLAIMABLE] = {TW_MT_UNMOVABLE, TW_MT_MOVABLE},
+};
+
+/* mirrors find_suitable_fallback() with only_stealable false: the first listed type, or -1 */
+static int find_suitable_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt)
+{
+	if (!z->nr_free[order])
+		return -1;
+	for (unsigned int i = 0; i < TW_MT_PCPTYPES - 1; i++)
+		if (z->free[order][fallbacks[mt][i]].head != TW_NIL)
+			return (int)fallbacks[mt][i];
+	return -1;
+}
+
+/* mirrors can_steal_fallback(): may a block of ORDER be claimed for START_MT? */
+static bool can_steal_fallback(const struct tw_zone *z, unsigned int order, unsigned int start_mt)
+{
+	return order >= z->pageblock_order || order >= z->pageblock_order / 2 ||
+	       start_mt == TW_MT_RECLAIMABLE || start_mt == TW_MT_UNMOVABLE;
+}
+
+/*
+ * try_to_steal_block()'s decision for the block holding PFN, below pageblock order: the
+ * pfn __rmqueue_smallest(START_MT) then returns, or TW_NIL when the block is not claimed.
+ * Counts as prep_move_freepages_block() does: free pages in buddy blocks, movable pages.
+ */
+static uint64_t claim_decision(const struct tw_zone *z, uint64_t pfn, unsigned int order,
+			       unsigned int start_mt, unsigned int block_mt)
+{
+	uint64_t nr = 1ull << z->pageblock_order, start = pfn & ~(nr - 1), end = start + nr;
+	uint64_t free = 0, movable = 0, alike, best = TW_NIL;
+	unsigned int best_order = TW_MAX_ORDERS;
+
+	if (!tw_zone_has(z, start) || !tw_zone_has(z, end - 1))
+		return TW_NIL; /* a block straddling the zone is not moved */
+	for (uint64_t q = start; q < end;) {
+		const struct tw_page *p = &z->pages[q - z->start_pfn];
+
+		if (p->state == TW_PG_FREE) {
+			/* after the move, __rmqueue_smallest() takes the first of the lowest order
+			 */
+			if (p->order >= order && p->order < best_order) {
+				best_order = p->order;
+				best = q;
+			}
+			free += 1ull << p->order;
+			q += 1ull << p->order;
+			continue;
+		}
+		movable += p->state == TW_PG_USED && (p->flags & TW_PF_MOVABLE);
+		q++;
+	}
+	if (start_mt == TW_MT_MOVABLE)
+		alike = movable;
+	else if (block_mt == TW_MT_MOVABLE)
+		alike = nr - (free + movable);
+	else
+		alike = 0;
+	return free + alike >= nr / 2 ? best : TW_NIL;
+}
+
+void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
+		      struct tw_fallback *fb)
+{
+	memset(fb, 0, sizeof(*fb));
+	fb->pfn = TW_NIL;
+	if (mt >= TW_MT_PCPTYPES || order >= z->nr_orders)
+		return;
+	/* __rmqueue_claim(): the largest free block of another type first */
+	for (int co = (int)z->nr_orders - 1; co >= (int)order; co--) {
+		int fmt = find_suitable_fallback(z, (unsigned int)co, mt);
+		uint64_t head, pfn;
+		unsigned int bmt;
+
+		if (fmt < 0)
+			continue;
+		if (!can_steal_fallback(z, (unsigned int)co, mt))
+			break;
+		head = z->start_pfn + z->free[co][fmt].head;
+		bmt = tw_block_mt(z, head);
+		if (bmt == TW_MT_HIGHATOMIC)
+			continue;
+		pfn = (unsigned int)co >= z->pageblock_order
+			  ? head
+			  : claim_decision(z, head, order, mt, bmt);
+		if (pfn != TW_NIL) {
+			fb->kind = TW_FB_CLAIM;
+			fb->order = (unsigned int)co;
+			fb->mt = (unsigned int)fmt;
+			fb->pfn = pfn;
+			return;
+		}
+	}
+	/* __rmqueue_steal(): the smallest block of another type, split on its own lists */
+	for (unsigned int co = order; co < z->nr_orders; co++) {
+		int fmt = find_suitable_fallback(z, co, mt);
+
+		if (fmt < 0)
+			continue;
+		fb->kind = TW_FB_STEAL;
+		fb->order = co;
+		fb->mt = (unsigned int)fmt;
+		fb->pfn = z->start_pfn + z->free[co][fmt].head;
+		return;
+	}
+}
+
 __attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;

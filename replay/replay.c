@@ -178,6 +178,11 @@ struct cpu_state {
 	struct tw_zone *fzone; /* a free to the pcp lists whose drain is being counted */
 	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
 	uint64_t drained;
+	/* a block taken normally, unless the next event here is its claim's extfrag */
+	bool take_open;
+	uint64_t take_pfn;
+	unsigned int take_order;
+	struct tw_fallback take_twin;
 	/*
 	 * Frees seen (mm_page_free, from free_pages_prepare()) but not yet put on a list:
 	 * free_unref_folios() prepares a whole batch, then commits each page with an
@@ -376,6 +381,84 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 	}
 }
 
+/* What the twin's __rmqueue() does for this request: no fallback, or which one. */
+static void twin_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			  struct tw_fallback *fb)
+{
+	if (tw_peek_smallest(z, order, mt) != TW_NIL) {
+		memset(fb, 0, sizeof(*fb));
+		fb->kind = TW_FB_NONE;
+		return;
+	}
+	tw_find_fallback(z, order, mt, fb);
+}
+
+static void fb_str(char *buf, size_t len, enum tw_fallback_kind kind, unsigned int order,
+		   unsigned int mt)
+{
+	if (kind == TW_FB_NONE)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%s:%u:%s", kind == TW_FB_CLAIM ? "claim" : "steal", order,
+			 tw_mt_name(mt));
+}
+
+/* Class 5: score one block taken; KIND.. is what the kernel did, TWIN what the twin would. */
+static void score_fallback(struct lockstep_ctx *c, const struct ev_record *rec,
+			   const struct tw_zone *z, unsigned int order, enum tw_fallback_kind kind,
+			   unsigned int forder, unsigned int fmt, uint64_t pfn,
+			   const struct tw_fallback *twin)
+{
+	struct tw_fallback_diff *d = &c->rep->ls.fallback;
+	bool kf = kind != TW_FB_NONE, tf = twin->kind != TW_FB_NONE;
+	bool agree = kf == tf;
+
+	d->takes++;
+	d->kernel += kf;
+	d->twin += tf;
+	d->neither += !kf && !tf;
+	d->kernel_claims += kind == TW_FB_CLAIM;
+	d->kernel_steals += kind == TW_FB_STEAL;
+	if (kf && tf) {
+		d->both++;
+		d->kind_agree += kind == twin->kind;
+		d->order_agree += forder == twin->order;
+		d->mt_agree += fmt == twin->mt;
+		d->pfn_agree += pfn == twin->pfn;
+		agree = kind == twin->kind && forder == twin->order && fmt == twin->mt;
+	}
+	if (c->log) {
+		char k[48], t[48];
+
+		fb_str(k, sizeof(k), kind, forder, fmt);
+		fb_str(t, sizeof(t), twin->kind, twin->order, twin->mt);
+		log_line(c, rec, "fallback", z, order, "-", k, t, agree);
+	}
+}
+
+/* The next event on a CPU after a block taken: the claim's extfrag, or not a fallback. */
+static void close_take(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct cpu_state *cs;
+	struct tw_zone *z;
+
+	if (rec->cpu >= c->nr_cpus || !c->cpus[rec->cpu].take_open)
+		return;
+	cs = &c->cpus[rec->cpu];
+	cs->take_open = false;
+	z = zone_of(c, cs->take_pfn);
+	if (!z)
+		return;
+	if (rec->kind == EV_MM_PAGE_ALLOC_EXTFRAG && ev_u64(rec, EVF_PFN) == cs->take_pfn)
+		score_fallback(c, rec, z, cs->take_order, TW_FB_CLAIM,
+			       (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER),
+			       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), cs->take_pfn,
+			       &cs->take_twin);
+	else
+		score_fallback(c, rec, z, cs->take_order, TW_FB_NONE, 0, 0, cs->take_pfn,
+			       &cs->take_twin);
+}
+
 /*
  * mm_page_alloc_zone_locked: predict with __rmqueue_smallest(), then force the kernel's pfn.
  * Returns the zone, or NULL when the event is outside every zone.
@@ -395,6 +478,14 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	}
 	if (c->in_picture)
 		return z; /* taken before the picture was read: it is not free there */
+	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus) {
+		struct cpu_state *cs = &c->cpus[rec->cpu];
+
+		twin_fallback(z, order, mt, &cs->take_twin);
+		cs->take_open = true;
+		cs->take_pfn = pfn;
+		cs->take_order = order;
+	}
 	twin = mt < TW_NR_MT ? tw_peek_smallest(z, order, mt) : TW_NIL;
 	if (c->log) {
 		char k[24], t[24];
@@ -782,6 +873,26 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 		d->unknown++; /* the twin had it listed already: count it as out of step */
 	if (tw_pcp_add(z, rec->cpu, (unsigned int)pindex, pfn, order, true) == 0)
 		z->pcp[rec->cpu].count += 1ll << order;
+}
+
+/*
+ * An allocated page of a movable request will be on an LRU list (or movable) as far as a
+ * later claim decision is concerned; any other request's will not.
+ */
+static void mark_movable(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	bool movable = ev_int(rec, EVF_MIGRATETYPE) == TW_MT_MOVABLE;
+	struct tw_zone *z = zone_of(c, pfn);
+
+	if (!z || order >= z->nr_orders || !tw_zone_has(z, pfn + (1ull << order) - 1))
+		return;
+	for (uint64_t k = 0; k < (1ull << order); k++) {
+		struct tw_page *p = &z->pages[pfn - z->start_pfn + k];
+
+		p->flags = movable ? p->flags | TW_PF_MOVABLE : p->flags & ~TW_PF_MOVABLE;
+	}
 }
 
 /* mm_page_alloc: the source, the refill size and the pfn off the pcp list, then force. */
@@ -1237,6 +1348,12 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		if (pt.nr_zones)
 			infer_block_types(c, z, &range,
 					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);
+		/* what prep_move_freepages_block() counts as movable: PageLRU() */
+		for (uint64_t pfn = zz->start_pfn;
+		     pfn < zz->start_pfn + zz->spanned && pfn < range.base_pfn + range.nr; pfn++)
+			if (pfn >= range.base_pfn &&
+			    (range.flags[pfn - range.base_pfn] & (1ull << SNAP_KPF_LRU)))
+				z->pages[pfn - z->start_pfn].flags |= TW_PF_MOVABLE;
 		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
 				   bz->nr_orders, how, add_free_block, z);
 	}
@@ -1294,6 +1411,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				compare_blocks(c, &rec, &ptn);
 			next_pt++;
 		}
+		close_take(c, &rec);
 		if (rec.cpu < c->nr_cpus) {
 			/*
 			 * Prepared frees are committed by their mm_page_free_batched, by a drain
@@ -1340,6 +1458,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			}
 			ls->events++;
 			on_alloc(c, &rec);
+			mark_movable(c, &rec);
 			break;
 		case EV_MM_PAGE_PCPU_DRAIN:
 			ls->events++;
@@ -1378,6 +1497,20 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			ls->events++;
 			if (z)
 				fallback_boost(c, &rec, z);
+			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL) {
+				unsigned int amt =
+				    (unsigned int)ev_int(&rec, EVF_ALLOC_MIGRATETYPE);
+				struct tw_fallback tf;
+
+				if (amt < TW_MT_PCPTYPES) {
+					twin_fallback(z, order, amt, &tf);
+					score_fallback(
+					    c, &rec, z, order, TW_FB_STEAL,
+					    (unsigned int)ev_int(&rec, EVF_FALLBACK_ORDER),
+					    (unsigned int)ev_int(&rec, EVF_FALLBACK_MIGRATETYPE),
+					    pfn, &tf);
+				}
+			}
 			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
 			    !tw_take_block(z, pfn, order)) {
 				ls->steals++;
@@ -1392,6 +1525,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	}
 	for (unsigned int k = 0; ret == 0 && k < c->nr_cpus; k++) {
 		rec.cpu = k;
+		rec.kind = EV_UNKNOWN;
+		close_take(c, &rec);
 		commit_prepared(c, &rec, TW_NIL);
 		close_free(c, &rec, k);
 	}

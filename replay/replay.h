@@ -95,6 +95,16 @@ struct tw_pcp_diff {
 	struct tw_pcp_divergence div[8];
 };
 
+/* Class 5: fallbacks, one decision per block the kernel takes from the buddy lists. */
+struct tw_fallback_diff {
+	uint64_t takes;
+	uint64_t kernel, twin, both, neither; /* fell back: the kernel, the twin, both, neither */
+	uint64_t kind_agree;		      /* both: claim vs steal the same */
+	uint64_t order_agree, mt_agree;	      /* both: the same fallback order; type */
+	uint64_t pfn_agree;		      /* both: the same page */
+	uint64_t kernel_claims, kernel_steals;
+};
+
 /* Class 6: kswapd wake-ups, [0] from the slow path, [1] rmqueue()'s boost wake-ups. */
 struct tw_kswapd_diff {
 	uint64_t tp[2], fp[2], fn[2], tn[2];
@@ -124,6 +134,7 @@ struct tw_lockstep {
 	uint64_t blk_kernel, blk_absdiff; /* blocks the kernel listed; |twin - kernel| */
 	struct tw_pcp_diff pcp;
 	struct tw_kswapd_diff kswapd;
+	struct tw_fallback_diff fallback;
 };
 
 struct tw_report {

@@ -59,8 +59,12 @@ struct tw_page {
 	uint8_t state;	     /* enum tw_page_state */
 	uint8_t mt;	     /* the list it is on */
 	uint8_t cpu;	     /* pcp list owner */
-	uint32_t reserved;
+	uint8_t flags;	     /* TW_PF_* */
+	uint8_t reserved[3];
 };
+
+/* The page holds what PageLRU() or __PageMovable() would say: it counts as movable. */
+#define TW_PF_MOVABLE 0x1
 
 struct tw_list {
 	uint32_t head, tail;
@@ -214,6 +218,24 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order);
  */
 int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsigned int order,
 			 unsigned int mt);
+
+enum tw_fallback_kind { TW_FB_NONE, TW_FB_CLAIM, TW_FB_STEAL };
+
+struct tw_fallback {
+	enum tw_fallback_kind kind;
+	unsigned int order, mt; /* the order and type of the free block it comes from */
+	uint64_t pfn;		/* the page the allocation gets */
+};
+
+/*
+ * What __rmqueue() does for ORDER and MT when __rmqueue_smallest() finds nothing, without
+ * changing anything: mirrors __rmqueue_claim() with can_steal_fallback() and
+ * try_to_steal_block()'s claim decision (free + alike pages >= half a pageblock, movable pages
+ * being those with TW_PF_MOVABLE), then __rmqueue_steal(), 6.12.29+ and 6.15-6.18 (no CMA,
+ * no ALLOC_NOFRAGMENT). FB->kind is TW_FB_NONE when neither finds a block.
+ */
+void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
+		      struct tw_fallback *fb);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

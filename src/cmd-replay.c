@@ -74,6 +74,24 @@ static void print_pcp(const struct tw_pcp_diff *d)
 	}
 }
 
+static void print_fallback(const struct tw_fallback_diff *d)
+{
+	printf("\n== Fallbacks (class 5), lockstep ==\n");
+	printf("  blocks taken from the buddy lists: %" PRIu64 "; fell back: kernel %" PRIu64
+	       " (%" PRIu64 " claims, %" PRIu64 " steals), twin %" PRIu64 "\n",
+	       d->takes, d->kernel, d->kernel_claims, d->kernel_steals, d->twin);
+	printf("  whether a fallback happens, as the twin said: %" PRIu64 " of %" PRIu64
+	       " (%.1f%%); both fell back: %" PRIu64 ", neither: %" PRIu64 "\n",
+	       d->both + d->neither, d->takes, pct(d->both + d->neither, d->takes), d->both,
+	       d->neither);
+	printf("  where both fell back: claim vs steal the same %" PRIu64 " (%.1f%%), fallback "
+	       "order %" PRIu64 " (%.1f%%), fallback type %" PRIu64 " (%.1f%%), page %" PRIu64
+	       " (%.1f%%)\n",
+	       d->kind_agree, pct(d->kind_agree, d->both), d->order_agree,
+	       pct(d->order_agree, d->both), d->mt_agree, pct(d->mt_agree, d->both), d->pfn_agree,
+	       pct(d->pfn_agree, d->both));
+}
+
 static void print_kswapd(const struct tw_kswapd_diff *k)
 {
 	static const char *const what[2] = {"from the slow path", "boost (rmqueue())"};
@@ -137,6 +155,7 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       ls->blk_snapshots, ls->blk_exact, ls->blk_cells, pct(ls->blk_exact, ls->blk_cells),
 	       ls->blk_absdiff, ls->blk_kernel);
 	print_pcp(&ls->pcp);
+	print_fallback(&ls->fallback);
 	print_kswapd(&ls->kswapd);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
@@ -167,8 +186,8 @@ static void print_text(const char *path, const struct tw_report *rep)
 	printf(
 	    "  built: class 1 (watermarks), the initial state, class 2 (free pages and free\n"
 	    "  blocks per order and type over time), class 3 (allocation source and refill size),\n"
-	    "  class 4 (placement, buddy and pcp) and class 6 (kswapd wake-ups); not built yet:\n"
-	    "  fallback decisions (class 5)\n");
+	    "  class 4 (placement, buddy and pcp), class 5 (fallbacks) and class 6 (kswapd\n"
+	    "  wake-ups); not modelled yet: the highatomic reserve, CMA, ALLOC_NOFRAGMENT\n");
 	printf("\n== Watermarks (class 1): __setup_per_zone_wmarks() vs every zoneinfo ==\n");
 	printf("  settings: min_free_kbytes %" PRIu64 ", watermark_scale_factor %" PRIu64 "\n",
 	       rep->min_free_kbytes, rep->watermark_scale_factor);
@@ -282,6 +301,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_str(&j, NULL, "zone_free_blocks");
 	json_str(&j, NULL, "pcp");
 	json_str(&j, NULL, "kswapd_wakeups");
+	json_str(&j, NULL, "fallbacks");
 	json_arr_end(&j);
 	json_obj_begin(&j, "watermarks");
 	json_uint(&j, "min_free_kbytes", rep->min_free_kbytes);
@@ -373,6 +393,19 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	print_pcp_json(&j, &rep->ls.pcp);
+	json_obj_begin(&j, "fallbacks");
+	json_uint(&j, "blocks_taken", rep->ls.fallback.takes);
+	json_uint(&j, "kernel", rep->ls.fallback.kernel);
+	json_uint(&j, "kernel_claims", rep->ls.fallback.kernel_claims);
+	json_uint(&j, "kernel_steals", rep->ls.fallback.kernel_steals);
+	json_uint(&j, "twin", rep->ls.fallback.twin);
+	json_uint(&j, "both", rep->ls.fallback.both);
+	json_uint(&j, "neither", rep->ls.fallback.neither);
+	json_uint(&j, "kind_agree", rep->ls.fallback.kind_agree);
+	json_uint(&j, "order_agree", rep->ls.fallback.order_agree);
+	json_uint(&j, "migratetype_agree", rep->ls.fallback.mt_agree);
+	json_uint(&j, "pfn_agree", rep->ls.fallback.pfn_agree);
+	json_obj_end(&j);
 	json_obj_begin(&j, "kswapd_wakeups");
 	for (unsigned int b = 0; b < 2; b++) {
 		const struct tw_kswapd_diff *k = &rep->ls.kswapd;

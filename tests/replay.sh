@@ -38,8 +38,11 @@ assert p["refill_size_checks"] < 20 or p["refill_size_agree"] >= 0.70 * p["refil
 assert b["pageblock_type_start_right"] >= 0.60 * b["pageblock_type_checks"], "start types"
 assert b["block_cells"] == 0 or b["block_cells_exact"] >= 0.70 * b["block_cells"], "free blocks by order x type"
 k=d["kswapd_wakeups"]["slow_path"]
-assert k["neither"] > 10000, k' "$T/r.json"
-	ok $? "$b: source >= 90 %, pcp placement >= 10 %, refill size >= 70 %, start pageblock types >= 60 % right, free blocks by order x type >= 70 % exact, kswapd wake decisions scored"
+assert k["neither"] > 10000, k
+f=d["fallbacks"]
+assert f["blocks_taken"] == f["both"] + f["neither"] + (f["kernel"] - f["both"]) + (f["twin"] - f["both"]), f
+assert f["both"] + f["neither"] >= 0.95 * f["blocks_taken"], "whether a fallback happens"' "$T/r.json"
+	ok $? "$b: source >= 90 %, pcp placement >= 10 %, refill size >= 70 %, start pageblock types >= 60 % right, free blocks by order x type >= 70 % exact, fallback or not >= 95 %, kswapd wake decisions scored"
 	python3 -c 'import json,sys,collections
 d=json.load(open(sys.argv[1])); p=d["pcp"]; b=d["buddy_placement"]
 n=collections.Counter(); bad=0
@@ -56,7 +59,9 @@ k=d["kswapd_wakeups"]
 for cls, key in (("kswapd", "slow_path"), ("kswapd-boost", "boost")):
     assert n[(cls,"ok")] == k[key]["both"] + k[key]["neither"], (cls, n, k)
     assert n[(cls,"DIFF")] == k[key]["twin_only"] + k[key]["kernel_only"], (cls, n, k)
-assert n[("blocks","ok")]+n[("blocks","DIFF")] == b["block_snapshots"], n' "$T/r.json" "$T/log"
+assert n[("blocks","ok")]+n[("blocks","DIFF")] == b["block_snapshots"], n
+f=d["fallbacks"]
+assert n[("fallback","ok")]+n[("fallback","DIFF")] == f["blocks_taken"], (n, f)' "$T/r.json" "$T/log"
 	ok $? "$b: --log has a well-formed line per decision, as many as the report counts"
 	sum=$(awk '{n[$4" "$10]++} END {for (k in n) print k, n[k]}' "$T/log" | sort)
 	sum="$sum

@@ -263,6 +263,57 @@ static void test_pcp(void)
 	tw_zone_release(&z);
 }
 
+/* __rmqueue_claim() and __rmqueue_steal(): which fallback the twin predicts. */
+static void test_fallback(void)
+{
+	struct tw_zone z;
+	struct tw_fallback fb;
+
+	/* four pageblocks of 512: 0 and 512 Movable, 1024 Reclaimable, 1536 Unmovable */
+	if (tw_zone_init(&z, "Fb", 0, 2048, 11, 9))
+		BAIL("setup");
+	tw_set_block_mt(&z, 1024, TW_MT_RECLAIMABLE);
+	tw_set_block_mt(&z, 1536, TW_MT_UNMOVABLE);
+	tw_free_one_page(&z, 0, 9, TW_MT_MOVABLE, false);
+	tw_find_fallback(&z, 0, TW_MT_MOVABLE, &fb);
+	is_int(fb.kind, TW_FB_NONE, "Movable has its own block: no fallback to look for");
+	tw_find_fallback(&z, 0, TW_MT_UNMOVABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.order == 9 && fb.mt == TW_MT_MOVABLE && fb.pfn == 0,
+	   "Unmovable claims the whole free Movable pageblock");
+	/* a movable request only claims blocks of at least half a pageblock */
+	tw_take_block(&z, 0, 9);
+	tw_free_one_page(&z, 1536, 2, TW_MT_UNMOVABLE, false);
+	tw_find_fallback(&z, 0, TW_MT_MOVABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 2 && fb.mt == TW_MT_UNMOVABLE && fb.pfn == 1536,
+	   "Movable order 0 steals the smallest Unmovable block");
+	/* Reclaimable is tried before Unmovable */
+	tw_free_one_page(&z, 1024, 3, TW_MT_RECLAIMABLE, false);
+	tw_find_fallback(&z, 0, TW_MT_MOVABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.mt == TW_MT_UNMOVABLE && fb.order == 2,
+	   "steal takes the smallest order first, whatever the type");
+	tw_take_block(&z, 1536, 2);
+	tw_find_fallback(&z, 0, TW_MT_MOVABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.mt == TW_MT_RECLAIMABLE && fb.order == 3,
+	   "then the Reclaimable block");
+	/*
+	 * A claim below pageblock order: an Unmovable request into a Movable block counts free
+	 * pages plus pages that are neither free nor movable. Block 512: 8 pages free, all the
+	 * rest used and not movable, so it is claimed; marked movable, it is not.
+	 */
+	tw_take_block(&z, 1024, 3);
+	tw_free_one_page(&z, 512, 3, TW_MT_MOVABLE, false);
+	tw_find_fallback(&z, 0, TW_MT_UNMOVABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.order == 3 && fb.pfn == 512,
+	   "a Movable block of unmovable pages is claimed");
+	for (uint64_t pfn = 520; pfn < 1024; pfn++)
+		z.pages[pfn].flags |= TW_PF_MOVABLE;
+	tw_find_fallback(&z, 0, TW_MT_UNMOVABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 3 && fb.pfn == 512,
+	   "a Movable block of movable pages is not: the page is stolen");
+	check(&z, "after the fallback predictions (nothing changed)");
+	tw_zone_release(&z);
+}
+
 static uint32_t rnd_state = 88172645u;
 
 static uint32_t rnd(void)
@@ -444,6 +495,7 @@ int main(void)
 	test_pageblocks();
 	test_corrections();
 	test_pcp();
+	test_fallback();
 	test_random();
 	test_wmarks();
 	return tap_done();

@@ -891,7 +891,7 @@ static void mark_movable(struct lockstep_ctx *c, const struct ev_record *rec)
 	for (uint64_t k = 0; k < (1ull << order); k++) {
 		struct tw_page *p = &z->pages[pfn - z->start_pfn + k];
 
-		p->flags = movable ? p->flags | TW_PF_MOVABLE : p->flags & ~TW_PF_MOVABLE;
+		p->flags = movable ? TW_PF_MOVABLE : 0;
 	}
 }
 
@@ -996,6 +996,8 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 			z->pcp[rec->cpu].count -= 1ll << order;
 		} else {
 			d->unknown++; /* on the kernel's list before the twin could see it */
+			d->unknown_recognised +=
+			    (z->pages[pfn - z->start_pfn].flags & TW_PF_START_PCP) != 0;
 			z->pcp[rec->cpu].count -= 1ll << order;
 			if (!c->in_picture && !tw_take_block(z, pfn, order))
 				d->was_free++;
@@ -1092,7 +1094,9 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 			tw_pcp_del(z, pfn);
 		} else {
 			d->unknown++;
+			d->unknown_recognised += (p->flags & TW_PF_START_PCP) != 0;
 		}
+		z->pages[pfn - z->start_pfn].flags &= ~TW_PF_START_PCP;
 		if (owner < z->nr_cpus)
 			z->pcp[owner].count -= 1ll << order;
 		if (rec->cpu < c->nr_cpus && c->cpus[rec->cpu].drain_pred >= 0)
@@ -1348,12 +1352,29 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		if (pt.nr_zones)
 			infer_block_types(c, z, &range,
 					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);
-		/* what prep_move_freepages_block() counts as movable: PageLRU() */
+		/*
+		 * What prep_move_freepages_block() counts as movable: PageLRU(). A page with no
+		 * flag at all (not free, not on an LRU, not slab, no page table, not reserved)
+		 * is most likely on a per-cpu list: kpageflags shows nothing for those. Kernel
+		 * pages without a flag (vmalloc, stacks) look the same, so this is a candidate
+		 * set, compared in the report with the pcp counts of the start zoneinfo.
+		 */
 		for (uint64_t pfn = zz->start_pfn;
-		     pfn < zz->start_pfn + zz->spanned && pfn < range.base_pfn + range.nr; pfn++)
-			if (pfn >= range.base_pfn &&
-			    (range.flags[pfn - range.base_pfn] & (1ull << SNAP_KPF_LRU)))
+		     pfn < zz->start_pfn + zz->spanned && pfn < range.base_pfn + range.nr; pfn++) {
+			uint64_t f;
+
+			if (pfn < range.base_pfn)
+				continue;
+			f = range.flags[pfn - range.base_pfn] & ~(1ull << SNAP_KPF_IDLE);
+			if (f & (1ull << SNAP_KPF_LRU))
 				z->pages[pfn - z->start_pfn].flags |= TW_PF_MOVABLE;
+			if (!f) {
+				z->pages[pfn - z->start_pfn].flags |= TW_PF_START_PCP;
+				rep->ls.pcp.start_candidates++;
+			}
+		}
+		for (size_t k = 0; k < zz->nr_pcp; k++)
+			rep->ls.pcp.start_pcp_count += zz->pcp[k].count;
 		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
 				   bz->nr_orders, how, add_free_block, z);
 	}

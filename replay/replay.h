@@ -82,8 +82,11 @@ struct tw_pcp_diff {
 	uint64_t batch_checks, batch_agree;  /* refills both made: blocks taken vs nr_pcp_alloc() */
 	uint64_t place, place_agree;	     /* the pfn off the pcp list */
 	uint64_t place_hit, place_hit_agree; /* of those, pcp hits (no refill) */
-	uint64_t unknown;  /* the kernel took or drained a page the twin's lists did not hold */
-	uint64_t was_free; /* ... which the twin had free in the buddy lists */
+	uint64_t unknown; /* the kernel took or drained a page the twin's lists did not hold */
+	uint64_t unknown_recognised; /* ... that the start picture showed with no flag at all */
+	uint64_t start_candidates;   /* such pages at the start, in all zones */
+	uint64_t start_pcp_count;    /* pages on pcp lists at the start, by zoneinfo */
+	uint64_t was_free;	     /* ... which the twin had free in the buddy lists */
 	uint64_t frees,
 	    frees_bad; /* frees to the pcp lists; of pages the twin had free or listed */
 	uint64_t drains, drain_tail; /* pages drained; of those, the tail of the twin's list */

@@ -65,6 +65,8 @@ struct tw_page {
 
 /* The page holds what PageLRU() or __PageMovable() would say: it counts as movable. */
 #define TW_PF_MOVABLE 0x1
+/* The start picture shows the page with no flag at all: likely on a per-cpu list then. */
+#define TW_PF_START_PCP 0x2
 
 struct tw_list {
 	uint32_t head, tail;

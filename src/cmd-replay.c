@@ -54,6 +54,12 @@ static void print_pcp(const struct tw_pcp_diff *d)
 	    ", of them free in the twin: %" PRIu64 "; frees of pages the twin had free or "
 	    "listed: %" PRIu64 "; refills no allocation took from: %" PRIu64 "\n",
 	    d->unknown, d->was_free, d->frees_bad, d->orphans);
+	printf("  pages on pcp lists at the start: %" PRIu64 " by zoneinfo; %" PRIu64
+	       " pages the start kpageflags show with no flag (candidates); of the pages the\n"
+	       "  kernel's lists held that the twin's did not, %" PRIu64 " (%.1f%%) were "
+	       "candidates\n",
+	       d->start_pcp_count, d->start_candidates, d->unknown_recognised,
+	       pct(d->unknown_recognised, d->unknown));
 	if (d->nr_div)
 		printf("  first divergences:\n");
 	for (unsigned int i = 0; i < d->nr_div; i++) {
@@ -257,6 +263,9 @@ static void print_pcp_json(struct json *j, const struct tw_pcp_diff *d)
 	json_uint(j, "drained_not_after_free", d->drains_other);
 	json_uint(j, "unknown_pages", d->unknown);
 	json_uint(j, "unknown_pages_free_in_twin", d->was_free);
+	json_uint(j, "unknown_pages_start_candidates", d->unknown_recognised);
+	json_uint(j, "start_pcp_pages_zoneinfo", d->start_pcp_count);
+	json_uint(j, "start_pcp_candidates", d->start_candidates);
 	json_uint(j, "orphan_refills", d->orphans);
 	json_arr_begin(j, "first_divergences");
 	for (unsigned int i = 0; i < d->nr_div; i++) {

@@ -68,6 +68,7 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o)
 	an_lat_init(&an->rc.dr_lat);
 	an_lat_init(&an->cp.stall_lat);
 	an_lat_init(&an->cp.run_lat);
+	an_compact_init(an);
 	an->pageblock_order = 9;
 	an->nr_orders = 11;
 	return an;

@@ -41,6 +41,27 @@
 #define AN_MAX_GFP    24 /* gfp classes kept apart; the rest are "other" */
 #define AN_EXACT_KEEP 65536
 
+/* ---- pages.c: pages seen allocated and on an LRU list ---- */
+
+/*
+ * One state byte per pfn, in chunks allocated as pfns show up. an_pages_alloc() says whether
+ * the page was an LRU page the trace never saw freed: freed by reclaim whose events are lost.
+ */
+struct an_pages {
+	uint8_t **chunk;
+	size_t nr_chunks;
+};
+enum { AN_PAGE_NEW, AN_PAGE_VANISHED_ANON, AN_PAGE_VANISHED_FILE };
+
+/* mm_page_alloc of PFN: AN_PAGE_* or -ENOMEM. */
+int an_pages_alloc(struct an_pages *p, uint64_t pfn);
+/* mm_page_free or mm_page_free_batched of PFN */
+void an_pages_free(struct an_pages *p, uint64_t pfn);
+/* mm_lru_insertion of PFN on list LRU (0..3 anon/file inactive/active, 4 unevictable) */
+void an_pages_lru(struct an_pages *p, uint64_t pfn, int64_t lru);
+/* Frees what the tracker holds (P itself is the caller's); NULL is fine. */
+void an_pages_release(struct an_pages *p);
+
 /* ---- stats.c: pure math ---- */
 
 /*
@@ -263,6 +284,7 @@ enum an_xc_kind {
 	AN_XC_LOWER, /* the events see part of what the counter counts: events <= vmstat */
 	AN_XC_UPPER, /* the events can see more than the counter: events >= vmstat */
 };
-enum an_xc_verdict { AN_XC_AGREE, AN_XC_DIFFER, AN_XC_NA };
+/* BOUNDED: reclaim the trace lost (pages.c) leaves only a bound to check, and it holds */
+enum an_xc_verdict { AN_XC_AGREE, AN_XC_DIFFER, AN_XC_NA, AN_XC_BOUNDED };
 
 #endif

@@ -213,6 +213,10 @@ struct an_ctx {
 	uint64_t gfp_dma, gfp_dma32, gfp_highmem, gfp_movable;
 	/* cross-check: per interval between vmstat snapshots, interval i ends at vm[i] */
 	uint64_t (*xc)[AN_NR_XC];
+	/* LRU pages freed with no event (reclaim the trace lost), [anon, file], per interval */
+	uint64_t (*vanished)[2];
+	uint64_t vanished_total[2];
+	struct an_pages pages;
 	size_t cur_interval;
 	/* areas */
 	struct an_alloc alloc;
@@ -231,6 +235,8 @@ struct an_task *an_task_get(struct an_ctx *an, int pid, const char *comm);
 const char *an_comm(struct an_ctx *an, int pid);
 unsigned int an_bin(const struct an_ctx *an, uint64_t ts);
 void an_xc_add(struct an_ctx *an, enum an_xc id, uint64_t v);
+/* A failed allocation's pfn (-1 in the event's long size) */
+bool an_pfn_failed(const struct an_ctx *an, uint64_t pfn);
 const char *an_mt_name(const struct an_ctx *an, unsigned int mt);
 unsigned int an_mt_index(int64_t mt);
 unsigned int an_order_index(int64_t order);

@@ -37,6 +37,17 @@
  *                     hotplug, demotion) have no event here.                       events <=
  *  oom_kill           one per mark_victim, except an exiting task marked without a
  *                     kill.                                                        events >=
+ *
+ * Reclaim the trace lost. Under swap pressure (the anon-swap archives) vmstat counted a few
+ * direct pgscan/pgsteal/pgrefill pages more than the events. No kernel path counts them without
+ * an event: 6.12's shrink_inactive_list() (mm/vmscan.c:1968-1976) counts PGSCAN after
+ * isolate_lru_folios() emitted mm_vmscan_lru_isolate (line 1758), also when it then returns
+ * early with nr_taken == 0 (1980), and PGSTEAL (1991-1995) before mm_vmscan_lru_shrink_inactive
+ * (2035); shrink_active_list() counts PGREFILL (2083) after the same isolate event; 6.18 keeps
+ * that order. Whole passes were lost, page frees included, with no ring-buffer loss counted:
+ * the LRU pages allocated again with no free event (pages.c) are exactly the pgsteal shortfall
+ * by type. judge() takes them in: exactly for pgsteal, as a lower bound for pgscan/pgrefill,
+ * since the pages a lost pass scanned and kept leave no trace at all.
  */
 #include "config.h"
 

@@ -7,8 +7,9 @@
  *   kpageflags and kpagecount are skipped), then once over the events in time order. Every
  *   report area keeps running totals, fixed-size histograms and small per-process and
  *   per-shrinker tables, so memory does not grow with the number of events. What grows is
- *   per process (struct an_task), per snapshot (fragmentation rows, vmstat copies) and per
- *   cross-check interval (one per vmstat snapshot).
+ *   per process (struct an_task), per snapshot (fragmentation rows, vmstat copies), per
+ *   cross-check interval (one per vmstat snapshot) and per page frame seen (a byte each, in
+ *   chunks: pages.c).
  * - Time series use at most AN_MAX_BINS bins over the archive's span, known before the
  *   events are read from the section time stamps.
  * - Library code returns 0 or a negative errno and fills struct arc_error; only the command
@@ -16,8 +17,9 @@
  *
  * Files: core.c (driver, processes, snapshots, summary), alloc.c (allocations, fallbacks),
  * reclaim.c (kswapd, direct reclaim, LRU, slab), compaction.c, oom.c, frag.c (snapshot
- * fragmentation and watermarks), crosscheck.c, stats.c (percentiles, buckets, indices: pure
- * math, unit tested), output.c (text tables and JSON from one description).
+ * fragmentation and watermarks), crosscheck.c, pages.c (pages from allocation to free, to
+ * find reclaim the trace lost), stats.c (percentiles, buckets, indices: pure math, unit
+ * tested), output.c (text tables and JSON from one description).
  */
 #ifndef MMTWIN_ANALYZE_H
 #define MMTWIN_ANALYZE_H

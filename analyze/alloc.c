@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "util.h"
 
-static bool pfn_failed(struct an_ctx *an, uint64_t pfn)
+bool an_pfn_failed(const struct an_ctx *an, uint64_t pfn)
 {
 	return arc_reader_header(an->r)->long_size == 4 ? pfn == 0xffffffffu : pfn == UINT64_MAX;
 }
@@ -36,7 +36,7 @@ void an_alloc_event(struct an_ctx *an, const struct ev_record *rec, struct an_ta
 		b = an_bin(an, rec->ts);
 		t->allocs++;
 		a->bin_n[b]++;
-		if (pfn_failed(an, ev_u64(rec, EVF_PFN))) {
+		if (an_pfn_failed(an, ev_u64(rec, EVF_PFN))) {
 			a->fail[o]++;
 			a->fail_total++;
 			a->bin_fail[b]++;

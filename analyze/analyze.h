@@ -7,8 +7,9 @@
  *   kpageflags and kpagecount are skipped), then once over the events in time order. Every
  *   report area keeps running totals, fixed-size histograms and small per-process and
  *   per-shrinker tables, so memory does not grow with the number of events. What grows is
- *   per process (struct an_task), per snapshot (fragmentation rows, vmstat copies) and per
- *   cross-check interval (one per vmstat snapshot).
+ *   per process (struct an_task), per snapshot (fragmentation rows, vmstat copies), per
+ *   cross-check interval (one per vmstat snapshot) and per page frame seen (a byte each, in
+ *   chunks: pages.c).
  * - Time series use at most AN_MAX_BINS bins over the archive's span, known before the
  *   events are read from the section time stamps.
  * - Library code returns 0 or a negative errno and fills struct arc_error; only the command
@@ -16,8 +17,9 @@
  *
  * Files: core.c (driver, processes, snapshots, summary), alloc.c (allocations, fallbacks),
  * reclaim.c (kswapd, direct reclaim, LRU, slab), compaction.c, oom.c, frag.c (snapshot
- * fragmentation and watermarks), crosscheck.c, stats.c (percentiles, buckets, indices: pure
- * math, unit tested), output.c (text tables and JSON from one description).
+ * fragmentation and watermarks), crosscheck.c, pages.c (pages from allocation to free, to
+ * find reclaim the trace lost), stats.c (percentiles, buckets, indices: pure math, unit
+ * tested), output.c (text tables and JSON from one description).
  */
 #ifndef MMTWIN_ANALYZE_H
 #define MMTWIN_ANALYZE_H
@@ -40,6 +42,27 @@
 #define AN_MAX_BINS   600
 #define AN_MAX_GFP    24 /* gfp classes kept apart; the rest are "other" */
 #define AN_EXACT_KEEP 65536
+
+/* ---- pages.c: pages seen allocated and on an LRU list ---- */
+
+/*
+ * One state byte per pfn, in chunks allocated as pfns show up. an_pages_alloc() says whether
+ * the page was an LRU page the trace never saw freed: freed by reclaim whose events are lost.
+ */
+struct an_pages {
+	uint8_t **chunk;
+	size_t nr_chunks;
+};
+enum { AN_PAGE_NEW, AN_PAGE_VANISHED_ANON, AN_PAGE_VANISHED_FILE };
+
+/* mm_page_alloc of PFN: AN_PAGE_* or -ENOMEM. */
+int an_pages_alloc(struct an_pages *p, uint64_t pfn);
+/* mm_page_free or mm_page_free_batched of PFN */
+void an_pages_free(struct an_pages *p, uint64_t pfn);
+/* mm_lru_insertion of PFN on list LRU (0..3 anon/file inactive/active, 4 unevictable) */
+void an_pages_lru(struct an_pages *p, uint64_t pfn, int64_t lru);
+/* Frees what the tracker holds (P itself is the caller's); NULL is fine. */
+void an_pages_release(struct an_pages *p);
 
 /* ---- stats.c: pure math ---- */
 
@@ -263,6 +286,7 @@ enum an_xc_kind {
 	AN_XC_LOWER, /* the events see part of what the counter counts: events <= vmstat */
 	AN_XC_UPPER, /* the events can see more than the counter: events >= vmstat */
 };
-enum an_xc_verdict { AN_XC_AGREE, AN_XC_DIFFER, AN_XC_NA };
+/* BOUNDED: reclaim the trace lost (pages.c) leaves only a bound to check, and it holds */
+enum an_xc_verdict { AN_XC_AGREE, AN_XC_DIFFER, AN_XC_NA, AN_XC_BOUNDED };
 
 #endif

@@ -39,11 +39,13 @@ static void attempt_close(struct an_ctx *an, struct an_task *t, bool by_alloc)
 	if (!t->dc_open)
 		return;
 	t->dc_open = false;
+	b = an_bin(an, t->dc_begin);
 	cp->outcome[t->dc_rc]++;
+	cp->bin_outcome[t->dc_rc][b]++;
 	/* __alloc_pages_direct_compact(): no stall when every zone was skipped */
 	if (t->dc_rc == AN_CR_SKIPPED || t->dc_rc == AN_CR_NOT_SUITABLE_ZONE)
 		return;
-	b = an_bin(an, t->dc_begin);
+	cp->outcome_stalls[t->dc_rc]++;
 	cp->stalls++;
 	cp->bin_stall[b]++;
 	an_xc_add(an, AN_XC_COMPACT_STALL, 1);
@@ -51,6 +53,7 @@ static void attempt_close(struct an_ctx *an, struct an_task *t, bool by_alloc)
 	t->dc_stalls++;
 	t->dc_ns += t->dc_last - t->dc_begin;
 	if (by_alloc && t->dc_resets) {
+		cp->outcome_alloc[t->dc_rc]++;
 		cp->success++;
 		cp->bin_success[b]++;
 		an_xc_add(an, AN_XC_COMPACT_SUCCESS, 1);
@@ -101,9 +104,10 @@ static void scanned_flush(struct an_ctx *an, struct an_task *t)
 	t->run_migrate_scanned = t->run_free_scanned = 0;
 }
 
-static void rc_max(struct an_task *t, int r)
+/* try_to_compact_pages() keeps max(status, rc): the larger value in the recorded kernel */
+static void rc_max(const struct an_compact *cp, struct an_task *t, int r)
 {
-	if (r > t->dc_rc && r < AN_NR_CR)
+	if (r >= 0 && r < AN_NR_CR && cp->cr_code[r] > cp->cr_code[t->dc_rc])
 		t->dc_rc = r;
 }
 
@@ -116,9 +120,42 @@ static enum caller caller_of(const struct an_task *t)
 	return C_OTHER;
 }
 
-static unsigned int cr_index(int64_t r)
+/*
+ * enum compact_result has been renumbered across kernels: take each result's value from the
+ * __print_symbolic() table of the event's own format, by name; 6.1-6.18's values (the enum's
+ * order) stand for a format without one.
+ */
+static void cr_load(struct an_compact *cp, const struct ev_record *rec, const char *field)
 {
-	return r >= 0 && r < AN_NR_CR ? (unsigned int)r : AN_CR_CONTINUE;
+	struct an_symtab tab;
+
+	cp->cr_loaded = true;
+	if (an_symtab_load(rec, field, &tab))
+		return;
+	for (size_t i = 0; i < tab.n; i++)
+		for (int r = 0; r < AN_NR_CR; r++)
+			if (!strcmp(tab.v[i].name, an_compact_result_name(r)))
+				cp->cr_code[r] = (int64_t)tab.v[i].value;
+}
+
+/* The result a status or ret field's value stands for; an unknown value counts as continue. */
+static unsigned int cr_index(const struct an_compact *cp, int64_t v)
+{
+	for (int r = 0; r < AN_NR_CR; r++)
+		if (cp->cr_code[r] == v)
+			return (unsigned int)r;
+	return AN_CR_CONTINUE;
+}
+
+void an_compact_init(struct an_ctx *an)
+{
+	for (int r = 0; r < AN_NR_CR; r++)
+		an->cp.cr_code[r] = r;
+}
+
+int64_t an_compact_result_code(const struct an_ctx *an, int r)
+{
+	return r >= 0 && r < AN_NR_CR ? an->cp.cr_code[r] : -1;
 }
 
 void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_task *t)
@@ -147,20 +184,24 @@ void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		cp->deferred++;
 		if (t->dc_open) {
 			t->dc_touched |= 1u << (ev_int(rec, EVF_IDX) & 31);
-			rc_max(t, AN_CR_DEFERRED);
+			rc_max(cp, t, AN_CR_DEFERRED);
 		}
 		break;
 	case EV_COMPACTION_DEFER_COMPACTION:
 		cp->defer_compaction++;
 		break;
 	case EV_COMPACTION_SUITABLE:
-		v = cr_index(ev_int(rec, EVF_RET));
+		if (!cp->cr_loaded)
+			cr_load(cp, rec, "ret");
+		v = cr_index(cp, ev_int(rec, EVF_RET));
 		cp->suitable[v]++;
 		if (t->dc_open)
 			t->dc_touched |= 1u << (ev_int(rec, EVF_IDX) & 31);
 		break;
 	case EV_COMPACTION_FINISHED:
-		cp->finished[cr_index(ev_int(rec, EVF_RET))]++;
+		if (!cp->cr_loaded)
+			cr_load(cp, rec, "ret");
+		cp->finished[cr_index(cp, ev_int(rec, EVF_RET))]++;
 		break;
 	case EV_COMPACTION_BEGIN: {
 		enum caller c = caller_of(t);
@@ -174,14 +215,16 @@ void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 	case EV_COMPACTION_END: {
 		enum caller c = caller_of(t);
 
-		v = cr_index(ev_int(rec, EVF_STATUS));
+		if (!cp->cr_loaded)
+			cr_load(cp, rec, "status");
+		v = cr_index(cp, ev_int(rec, EVF_STATUS));
 		cp->run_status[c][v]++;
 		if (t->dc_run_begin)
 			an_lat_add(&cp->run_lat, rec->ts - t->dc_run_begin);
 		t->dc_run_begin = 0;
 		scanned_flush(an, t);
 		if (t->dc_open) {
-			rc_max(t, (int)v);
+			rc_max(cp, t, (int)v);
 			t->dc_end_success = v == AN_CR_SUCCESS;
 		}
 		break;
@@ -195,7 +238,7 @@ void an_compact_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 			if (t->dc_end_success || (!t->dc_loop_success && !(t->dc_touched & z))) {
 				t->dc_loop_success = true;
 				t->dc_end_success = false;
-				rc_max(t, AN_CR_SUCCESS);
+				rc_max(cp, t, AN_CR_SUCCESS);
 			}
 			t->dc_touched |= z;
 		}
@@ -269,8 +312,13 @@ void an_print_compaction(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col rcols[] = {
 	    {"result", "result", AN_COL_STR, 0},
-	    {"code", "code", AN_COL_U64, 0},
+	    {"code", "code", AN_COL_I64, 0},
 	    {"count", "count", AN_COL_U64, 0},
+	};
+	static const struct an_col outcols[] = {
+	    {"result", "result", AN_COL_STR, 0},	{"code", "code", AN_COL_I64, 0},
+	    {"count", "attempts", AN_COL_U64, 0},	{"stalls", "stalls", AN_COL_U64, 0},
+	    {"allocated", "got a page", AN_COL_U64, 0},
 	};
 	static const struct an_col ocols[] = {
 	    {"order", "order", AN_COL_U64, 0},
@@ -297,11 +345,16 @@ void an_print_compaction(struct an_ctx *an, struct an_out *o)
 	an_out_dbl(o, "efficiency_pct", "compaction efficiency",
 		   cp->stalls ? 100.0 * cp->success / cp->stalls : 0.0, 1,
 		   "% (success*100/stall, as MMTests)");
-	an_out_table(o, "outcomes", "Direct attempts by result (try_to_compact_pages' return)",
-		     rcols, 3);
+	/* skipped and not_suitable_zone attempts never stall: their stalls column is 0 */
+	an_out_table(
+	    o, "outcomes",
+	    "Direct attempts by result (try_to_compact_pages' return, the recorded kernel's "
+	    "code)",
+	    outcols, 5);
 	for (int r = 0; r < AN_NR_CR; r++)
 		if (cp->outcome[r])
-			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->outcome[r]);
+			an_out_row(o, an_compact_result_name(r), an_compact_result_code(an, r),
+				   cp->outcome[r], cp->outcome_stalls[r], cp->outcome_alloc[r]);
 	an_out_table_end(o);
 	an_out_table(o, "by_order", "Direct attempts by order", ocols, 2);
 	for (unsigned int i = 0; i < AN_MAX_ORDER; i++)
@@ -326,12 +379,14 @@ void an_print_compaction(struct an_ctx *an, struct an_out *o)
 	an_out_table(o, "suitable", "Suitability verdicts (mm_compaction_suitable)", rcols, 3);
 	for (int r = 0; r < AN_NR_CR; r++)
 		if (cp->suitable[r])
-			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->suitable[r]);
+			an_out_row(o, an_compact_result_name(r), an_compact_result_code(an, r),
+				   cp->suitable[r]);
 	an_out_table_end(o);
 	an_out_table(o, "finished", "Finish checks (mm_compaction_finished)", rcols, 3);
 	for (int r = 0; r < AN_NR_CR; r++)
 		if (cp->finished[r])
-			an_out_row(o, an_compact_result_name(r), (uint64_t)r, cp->finished[r]);
+			an_out_row(o, an_compact_result_name(r), an_compact_result_code(an, r),
+				   cp->finished[r]);
 	an_out_table_end(o);
 	an_out_u64(o, "deferred", "deferred (skipped by deferral)", cp->deferred, "");
 	an_out_u64(o, "defer_compaction", "deferrals started", cp->defer_compaction, "");

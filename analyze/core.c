@@ -68,6 +68,7 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o)
 	an_lat_init(&an->rc.dr_lat);
 	an_lat_init(&an->cp.stall_lat);
 	an_lat_init(&an->cp.run_lat);
+	an_compact_init(an);
 	an->pageblock_order = 9;
 	an->nr_orders = 11;
 	return an;
@@ -83,6 +84,8 @@ void an_free(struct an_ctx *an)
 	free(an->vm);
 	free(an->frag);
 	free(an->xc);
+	free(an->vanished);
+	an_pages_release(&an->pages);
 	free(an->tasks);
 	free(an->sysctl_first);
 	free(an->sysctl_last);
@@ -615,6 +618,49 @@ static void read_loss(struct an_ctx *an)
 	}
 }
 
+/*
+ * Follow every page from its allocation through the LRU to its free; count, in the current
+ * cross-check interval, the LRU pages allocated again with no free between (see pages.c).
+ */
+static int track_pages(struct an_ctx *an, const struct ev_record *rec)
+{
+	uint64_t pfn;
+	int r;
+
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC:
+	case EV_MM_PAGE_FREE:
+	case EV_MM_PAGE_FREE_BATCHED:
+	case EV_LRU_INSERTION:
+		break;
+	default:
+		return 0;
+	}
+	if (!ev_has(rec, EVF_PFN))
+		return 0;
+	pfn = ev_u64(rec, EVF_PFN);
+	if (an_pfn_failed(an, pfn))
+		return 0;
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC:
+		r = an_pages_alloc(&an->pages, pfn);
+		if (r < 0)
+			return r;
+		if (r != AN_PAGE_NEW) {
+			an->vanished[an->cur_interval][r == AN_PAGE_VANISHED_FILE]++;
+			an->vanished_total[r == AN_PAGE_VANISHED_FILE]++;
+		}
+		break;
+	case EV_LRU_INSERTION:
+		an_pages_lru(&an->pages, pfn, ev_int(rec, EVF_LRU));
+		break;
+	default:
+		an_pages_free(&an->pages, pfn);
+		break;
+	}
+	return 0;
+}
+
 int an_run(struct an_ctx *an, struct arc_error *err)
 {
 	struct ev_record rec;
@@ -625,7 +671,8 @@ int an_run(struct an_ctx *an, struct arc_error *err)
 		return ret;
 	plan_bins(an);
 	an->xc = calloc(an->nr_vm + 1, sizeof(*an->xc));
-	if (!an->xc)
+	an->vanished = calloc(an->nr_vm + 1, sizeof(*an->vanished));
+	if (!an->xc || !an->vanished)
 		goto nomem;
 	an->ev = ev_reader_open(an->r, err);
 	if (!an->ev)
@@ -644,6 +691,8 @@ int an_run(struct an_ctx *an, struct arc_error *err)
 		/* the interval of the cross-check this event falls into */
 		while (an->cur_interval < an->nr_vm && rec.ts >= an->vm[an->cur_interval].ts)
 			an->cur_interval++;
+		if (track_pages(an, &rec))
+			goto nomem;
 		t = an_task_get(an, rec.pid, NULL);
 		if (!t)
 			goto nomem;

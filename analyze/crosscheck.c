@@ -37,6 +37,17 @@
  *                     hotplug, demotion) have no event here.                       events <=
  *  oom_kill           one per mark_victim, except an exiting task marked without a
  *                     kill.                                                        events >=
+ *
+ * Reclaim the trace lost. Under swap pressure (the anon-swap archives) vmstat counted a few
+ * direct pgscan/pgsteal/pgrefill pages more than the events. No kernel path counts them without
+ * an event: 6.12's shrink_inactive_list() (mm/vmscan.c:1968-1976) counts PGSCAN after
+ * isolate_lru_folios() emitted mm_vmscan_lru_isolate (line 1758), also when it then returns
+ * early with nr_taken == 0 (1980), and PGSTEAL (1991-1995) before mm_vmscan_lru_shrink_inactive
+ * (2035); shrink_active_list() counts PGREFILL (2083) after the same isolate event; 6.18 keeps
+ * that order. Whole passes were lost, page frees included, with no ring-buffer loss counted:
+ * the LRU pages allocated again with no free event (pages.c) are exactly the pgsteal shortfall
+ * by type. judge() takes them in: exactly for pgsteal, as a lower bound for pgscan/pgrefill,
+ * since the pages a lost pass scanned and kept leave no trace at all.
  */
 #include "config.h"
 
@@ -57,7 +68,7 @@ static const struct {
 };
 
 static const char *const kind_names[] = {"exact", "events<=vmstat", "events>=vmstat"};
-static const char *const verdict_names[] = {"agree", "DIFFER", "n/a"};
+static const char *const verdict_names[] = {"agree", "DIFFER", "n/a", "bounded"};
 
 /* Was tracing on when snapshot I was taken? The recorder stops it before the end set. */
 /*
@@ -84,6 +95,72 @@ static enum an_xc_verdict verdict(enum an_xc_kind kind, uint64_t ev, uint64_t vm
 	return AN_XC_NA;
 }
 
+/*
+ * Reclaim the trace lost (pages.c: LRU pages freed with no event) decides three groups of
+ * counters. pgsteal_anon/file: the events plus the lost pages of the type, exactly. pgsteal by
+ * reclaimer: each falls short, and the shortfalls add up to the lost pages (the trace cannot
+ * say whose pass was lost; fewer when some was cgroup reclaim, which these leave out).
+ * pgscan and pgrefill: a lost pass also scanned pages it kept, and they leave no trace: only
+ * events + the pages it stole <= vmstat can be checked, per type and per reclaimer.
+ */
+struct xc_range {
+	uint64_t ev[AN_NR_XC], vm[AN_NR_XC], lost[2];
+	bool have[AN_NR_XC];
+};
+
+static const enum an_xc steal_by[] = {AN_XC_PGSTEAL_KSWAPD, AN_XC_PGSTEAL_DIRECT,
+				      AN_XC_PGSTEAL_KHUGEPAGED};
+static const enum an_xc scan_by[] = {AN_XC_PGSCAN_KSWAPD, AN_XC_PGSCAN_DIRECT,
+				     AN_XC_PGSCAN_KHUGEPAGED};
+
+static int group_index(const enum an_xc *g, int x)
+{
+	for (int i = 0; i < 3; i++)
+		if (g[i] == x)
+			return i;
+	return -1;
+}
+
+/* Counter X's verdict over range R; *acc: the lost pages it accounts for. */
+static enum an_xc_verdict judge(const struct xc_range *r, int x, uint64_t *acc)
+{
+	uint64_t lost = r->lost[0] + r->lost[1], short_sum = 0;
+	int i;
+
+	*acc = 0;
+	if (!r->have[x])
+		return AN_XC_NA;
+	if (x == AN_XC_PGSTEAL_ANON || x == AN_XC_PGSTEAL_FILE) {
+		*acc = r->lost[x == AN_XC_PGSTEAL_FILE];
+		return r->ev[x] + *acc == r->vm[x] ? AN_XC_AGREE : AN_XC_DIFFER;
+	}
+	if (!lost)
+		return verdict(xc_info[x].kind, r->ev[x], r->vm[x]);
+	if ((i = group_index(steal_by, x)) >= 0) {
+		for (int k = 0; k < 3; k++) {
+			if (!r->have[steal_by[k]] || r->ev[steal_by[k]] > r->vm[steal_by[k]])
+				return AN_XC_DIFFER;
+			short_sum += r->vm[steal_by[k]] - r->ev[steal_by[k]];
+		}
+		*acc = r->vm[x] - r->ev[x];
+		return short_sum == lost  ? AN_XC_AGREE
+		       : short_sum < lost ? AN_XC_BOUNDED
+					  : AN_XC_DIFFER;
+	}
+	if ((i = group_index(scan_by, x)) >= 0) {
+		/* the pages this reclaimer stole in lost passes, it scanned */
+		if (r->have[steal_by[i]] && r->vm[steal_by[i]] > r->ev[steal_by[i]])
+			*acc = r->vm[steal_by[i]] - r->ev[steal_by[i]];
+	} else if (x == AN_XC_PGSCAN_ANON || x == AN_XC_PGSCAN_FILE) {
+		*acc = r->lost[x == AN_XC_PGSCAN_FILE];
+	} else if (x != AN_XC_PGREFILL) {
+		return verdict(xc_info[x].kind, r->ev[x], r->vm[x]);
+	}
+	return r->ev[x] + *acc == r->vm[x]  ? AN_XC_AGREE
+	       : r->ev[x] + *acc < r->vm[x] ? AN_XC_BOUNDED
+					    : AN_XC_DIFFER;
+}
+
 /* Events of counter X in the intervals after snapshot A up to snapshot B. */
 static uint64_t events_between(const struct an_ctx *an, size_t a, size_t b, enum an_xc x)
 {
@@ -105,12 +182,27 @@ static bool vm_delta(const struct an_ctx *an, size_t a, size_t b, enum an_xc x, 
 	return true;
 }
 
+/* Everything judge() needs over the intervals after snapshot A up to snapshot B. */
+static void range_fill(const struct an_ctx *an, size_t a, size_t b, struct xc_range *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (int x = 0; x < AN_NR_XC; x++) {
+		r->ev[x] = events_between(an, a, b, x);
+		r->have[x] = vm_delta(an, a, b, x, &r->vm[x]);
+	}
+	for (size_t i = a + 1; i <= b; i++) {
+		r->lost[0] += an->vanished[i][0];
+		r->lost[1] += an->vanished[i][1];
+	}
+}
+
 void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 {
 	static const struct an_col cols[] = {
 	    {"counter", "vmstat counter", AN_COL_STR, 0},
 	    {"kind", "kind", AN_COL_STR, 0},
 	    {"events", "events", AN_COL_U64, 0},
+	    {"lost", "lost reclaim", AN_COL_U64, 0},
 	    {"vmstat", "vmstat delta", AN_COL_U64, 0},
 	    {"difference", "events-vmstat", AN_COL_I64, 0},
 	    {"verdict", "verdict", AN_COL_STR, 0},
@@ -118,11 +210,12 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 	static const struct an_col icols[] = {
 	    {"from_s", "from (s)", AN_COL_DBL, 3}, {"to_s", "to (s)", AN_COL_DBL, 3},
 	    {"counter", "counter", AN_COL_STR, 0}, {"events", "events", AN_COL_U64, 0},
-	    {"vmstat", "vmstat", AN_COL_U64, 0},   {"difference", "diff", AN_COL_I64, 0},
-	    {"verdict", "verdict", AN_COL_STR, 0},
+	    {"lost", "lost", AN_COL_U64, 0},	   {"vmstat", "vmstat", AN_COL_U64, 0},
+	    {"difference", "diff", AN_COL_I64, 0}, {"verdict", "verdict", AN_COL_STR, 0},
 	};
 	size_t a = 0, b = an->nr_vm ? an->nr_vm - 1 : 0;
-	unsigned int agree = 0, differ = 0, na = 0;
+	unsigned int agree = 0, bounded = 0, differ = 0, na = 0;
+	struct xc_range *r = malloc(sizeof(*r));
 
 	/* end at the last snapshot taken with tracing on, if there is one after the first */
 	while (b > a + 1 && !traced(an, b))
@@ -130,9 +223,10 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 	if (b == a + 1 && !traced(an, b) && b + 1 < an->nr_vm)
 		b = an->nr_vm - 1;
 	an_out_section(o, "crosscheck", "Cross-check against /proc/vmstat");
-	if (an->nr_vm < 2) {
+	if (an->nr_vm < 2 || !r) {
 		an_out_u64(o, "vmstat_snapshots", "vmstat snapshots", an->nr_vm, "(need two)");
 		an_out_section_end(o);
+		free(r);
 		return;
 	}
 	an_out_str(o, "from_tag", "window from snapshot", an->vm[a].tag);
@@ -142,50 +236,57 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 	an_out_dbl(o, "to_s", "  at", ((double)an->vm[b].ts - (double)an->first_ts) / 1e9, 6,
 		   "s after the first event");
 	an_out_bool_text(o, "window_traced", "tracing on at both ends", traced(an, b));
-	an_out_note(o, "kind: exact = the events count what the counter counts; events<=vmstat / "
-		       "events>=vmstat = one side sees more (see mmtwin-analyze(1))");
-	an_out_table(o, "counters", NULL, cols, 6);
+	range_fill(an, a, b, r);
+	an_out_u64(o, "lost_reclaim_anon", "reclaim the trace lost: anon", r->lost[0],
+		   "LRU pages freed with no event");
+	an_out_u64(o, "lost_reclaim_file", "reclaim the trace lost: file", r->lost[1],
+		   "LRU pages freed with no event");
+	an_out_note(o,
+		    "kind: exact = the events count what the counter counts; events<=vmstat / "
+		    "events>=vmstat = one side sees more; lost reclaim: pgsteal takes it exactly, "
+		    "pgscan/pgrefill only as a bound (verdict bounded; see mmtwin-analyze(1))");
+	an_out_table(o, "counters", NULL, cols, 7);
 	for (int x = 0; x < AN_NR_XC; x++) {
-		uint64_t ev = events_between(an, a, b, x), d;
-		enum an_xc_verdict v;
+		uint64_t acc;
+		enum an_xc_verdict v = judge(r, x, &acc);
 
-		if (!vm_delta(an, a, b, x, &d)) {
+		if (v == AN_XC_NA)
 			na++;
-			an_out_row(o, xc_info[x].name, kind_names[xc_info[x].kind], ev, (uint64_t)0,
-				   (int64_t)0, verdict_names[AN_XC_NA]);
-			continue;
-		}
-		v = verdict(xc_info[x].kind, ev, d);
-		if (v == AN_XC_AGREE)
+		else if (v == AN_XC_AGREE)
 			agree++;
+		else if (v == AN_XC_BOUNDED)
+			bounded++;
 		else
 			differ++;
-		an_out_row(o, xc_info[x].name, kind_names[xc_info[x].kind], ev, d,
-			   (int64_t)(ev - d), verdict_names[v]);
+		an_out_row(o, xc_info[x].name, kind_names[xc_info[x].kind], r->ev[x], acc, r->vm[x],
+			   (int64_t)(r->ev[x] - r->vm[x]), verdict_names[v]);
 	}
 	an_out_table_end(o);
 	an_out_u64(o, "agree", "agree", agree, "");
+	an_out_u64(o, "bounded", "bounded (lost reclaim)", bounded, "");
 	an_out_u64(o, "differ", "differ", differ, "");
 	an_out_u64(o, "not_available", "not in this kernel's vmstat", na, "");
 	/* interval by interval: text shows only the lines that differ */
 	an_out_table(o, "intervals",
 		     an_out_json(o) ? NULL : "Intervals between snapshots: lines that differ",
-		     icols, 7);
-	for (size_t i = 0; i + 1 < an->nr_vm; i++)
+		     icols, 8);
+	for (size_t i = 0; i + 1 < an->nr_vm; i++) {
+		range_fill(an, i, i + 1, r);
 		for (int x = 0; x < AN_NR_XC; x++) {
-			uint64_t ev = an->xc[i + 1][x], d;
-			enum an_xc_verdict v;
+			uint64_t acc;
+			enum an_xc_verdict v = judge(r, x, &acc);
 
-			if (!vm_delta(an, i, i + 1, x, &d))
-				continue;
-			v = verdict(xc_info[x].kind, ev, d);
-			if (v == AN_XC_AGREE && !an_out_json(o))
+			if (v == AN_XC_NA ||
+			    ((v == AN_XC_AGREE || v == AN_XC_BOUNDED) && !an_out_json(o)))
 				continue;
 			an_out_row(o, ((double)an->vm[i].ts - (double)an->first_ts) / 1e9,
 				   ((double)an->vm[i + 1].ts - (double)an->first_ts) / 1e9,
-				   xc_info[x].name, ev, d, (int64_t)(ev - d),
+				   xc_info[x].name, r->ev[x], acc, r->vm[x],
+				   (int64_t)(r->ev[x] - r->vm[x]),
 				   traced(an, i + 1) ? verdict_names[v] : "untraced");
 		}
+	}
 	an_out_table_end(o);
 	an_out_section_end(o);
+	free(r);
 }

@@ -291,17 +291,25 @@ int an_write_csv(struct an_ctx *an, const char *dir)
 		return -errno;
 	fprintf(f, "t_s,bin_s,allocs,pages,alloc_failures,direct_reclaim_stalls,pgscan_kswapd,"
 		   "pgscan_other,pgsteal,compact_stalls,compact_success,pgsteal_kswapd,"
-		   "pgsteal_other,compact_fail\n");
-	for (unsigned int b = 0; b < an->nr_bins; b++)
+		   "pgsteal_other,compact_fail");
+	/* then direct compaction attempts by result, one column per result code */
+	for (int r = 0; r < AN_NR_CR; r++)
+		fprintf(f, ",compact_result_%s", an_compact_result_name(r));
+	fputc('\n', f);
+	for (unsigned int b = 0; b < an->nr_bins; b++) {
 		fprintf(f,
 			"%.3f,%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 "\n",
+			",%" PRIu64,
 			an_bin_start_s(an, b), an->bin_ns / 1e9, an->alloc.bin_n[b],
 			an->alloc.bin_pages[b], an->alloc.bin_fail[b], an->rc.bin_dr[b],
 			an->rc.bin_scan_k[b], an->rc.bin_scan_d[b], an->rc.bin_steal[b],
 			an->cp.bin_stall[b], an->cp.bin_success[b], an->rc.bin_steal_k[b],
 			an->rc.bin_steal[b] - an->rc.bin_steal_k[b], an->cp.bin_fail[b]);
+		for (int r = 0; r < AN_NR_CR; r++)
+			fprintf(f, ",%" PRIu64, an->cp.bin_outcome[r][b]);
+		fputc('\n', f);
+	}
 	if (fclose(f))
 		return -errno;
 	/* the direct reclaim stall histogram, MMTests' buckets with finer ones below 5 ms */

@@ -133,6 +133,11 @@ struct an_reclaim {
 struct an_compact {
 	uint64_t attempts, att_order[AN_MAX_ORDER], att_prio[3];
 	uint64_t outcome[AN_NR_CR]; /* try_to_compact_pages' return, per attempt */
+	uint64_t outcome_stalls[AN_NR_CR],
+	    outcome_alloc[AN_NR_CR]; /* of those: stalled, got a page */
+	/* each result's value in the recorded kernel, from its events' print fmt tables */
+	int64_t cr_code[AN_NR_CR];
+	bool cr_loaded;
 	uint64_t stalls, success, fail;
 	struct an_lat stall_lat, run_lat;
 	uint64_t runs[4], run_status[4][AN_NR_CR]; /* [direct, kcompactd, proactive, other] */
@@ -143,6 +148,7 @@ struct an_compact {
 	uint64_t kc_wakes, kc_sleeps, kc_requests, proactive_runs;
 	uint64_t retry[4]; /* oom:compact_retry result: 1 failed, 2 withdrawn, 3 progress */
 	uint64_t bin_stall[AN_MAX_BINS], bin_success[AN_MAX_BINS], bin_fail[AN_MAX_BINS];
+	uint64_t bin_outcome[AN_NR_CR][AN_MAX_BINS]; /* attempts per result, by start bin */
 };
 
 struct an_kill {
@@ -207,6 +213,10 @@ struct an_ctx {
 	uint64_t gfp_dma, gfp_dma32, gfp_highmem, gfp_movable;
 	/* cross-check: per interval between vmstat snapshots, interval i ends at vm[i] */
 	uint64_t (*xc)[AN_NR_XC];
+	/* LRU pages freed with no event (reclaim the trace lost), [anon, file], per interval */
+	uint64_t (*vanished)[2];
+	uint64_t vanished_total[2];
+	struct an_pages pages;
 	size_t cur_interval;
 	/* areas */
 	struct an_alloc alloc;
@@ -225,6 +235,8 @@ struct an_task *an_task_get(struct an_ctx *an, int pid, const char *comm);
 const char *an_comm(struct an_ctx *an, int pid);
 unsigned int an_bin(const struct an_ctx *an, uint64_t ts);
 void an_xc_add(struct an_ctx *an, enum an_xc id, uint64_t v);
+/* A failed allocation's pfn (-1 in the event's long size) */
+bool an_pfn_failed(const struct an_ctx *an, uint64_t pfn);
 const char *an_mt_name(const struct an_ctx *an, unsigned int mt);
 unsigned int an_mt_index(int64_t mt);
 unsigned int an_order_index(int64_t order);
@@ -233,6 +245,9 @@ enum an_reclaimer an_reclaimer_of(const struct an_task *t);
 int an_symtab_load(const struct ev_record *rec, const char *field, struct an_symtab *tab);
 const char *an_symtab_name(const struct an_symtab *tab, uint64_t value);
 const char *an_compact_result_name(int r);
+/* Result R's value in the recorded kernel (6.1-6.18's numbering until its events say). */
+int64_t an_compact_result_code(const struct an_ctx *an, int r);
+void an_compact_init(struct an_ctx *an);
 /* Zone index (as numbered in zoneinfo) that mm/page_alloc.c:gfp_zone() picks for GFP. */
 int an_gfp_zone(struct an_ctx *an, const struct ev_record *rec, uint64_t gfp);
 unsigned int an_gfp_class(struct an_ctx *an, const struct ev_record *rec, uint64_t gfp);

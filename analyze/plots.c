@@ -2,7 +2,8 @@
 /*
  * Plots: gnuplot draws them from the CSV files an_write_csv() wrote, with the scripts in
  * plots/NAME.gp (installed into $(pkgdatadir)/plots). Each script takes its inputs as ARG1..:
- * the CSV file, the output file (its extension picks pngcairo or svg), then its own extras.
+ * the CSV file, the output file (its extension picks pngcairo or svg), then its own extras
+ * (the zones, or for compaction the result codes that occur; the heat map's cell width).
  * gnuplot is an external program found through PATH; its messages go to DIR/gnuplot.log, which
  * is kept only when it failed.
  */
@@ -63,6 +64,18 @@ static void plot_zones(const struct an_ctx *an, bool wmark, char *buf, size_t le
 			continue;
 		at += snprintf(buf + at, len - at, "%s%d:%s", at ? " " : "", z->node, z->name);
 	}
+}
+
+/* The compaction results that occur, "deferred success ...", for the plot's series; empty: all. */
+static void plot_results(const struct an_ctx *an, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int r = 0; r < AN_NR_CR && at < len; r++)
+		if (an->cp.outcome[r])
+			at += snprintf(buf + at, len - at, "%s%s", at ? " " : "",
+				       an_compact_result_name(r));
 }
 
 /* Width of one snapshot's cell in the heat map: the median gap between pictures. */
@@ -147,8 +160,11 @@ int an_plot(struct an_ctx *an, const char *dir, const char *scripts, const char 
 				 strerror(errno));
 			return ret == -ENOENT ? -EINVAL : ret;
 		}
-		snprintf(zones, sizeof(zones), "%s",
-			 p == AN_PLOT_WATERMARKS ? wm_zones : frag_zones);
+		if (p == AN_PLOT_COMPACTION)
+			plot_results(an, zones, sizeof(zones));
+		else
+			snprintf(zones, sizeof(zones), "%s",
+				 p == AN_PLOT_WATERMARKS ? wm_zones : frag_zones);
 		if (!plot_has_data(an, p, zones))
 			continue;
 		snprintf(csv, sizeof(csv), "%s/%s", dir, plot_info[p].csv);

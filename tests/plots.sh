@@ -52,6 +52,34 @@ assert sum(int(r["compact_fail"]) + int(r["compact_success"]) for r in rows) == 
        sum(int(r["compact_stalls"]) for r in rows)
 PY
 ok $? "activity.csv: series cover the cross-check totals; success + fail = stalls per bin"
+# Compaction outcomes over time: one activity.csv column per result code, adding up per bin
+# to the attempts (stalls but for skipped and not_suitable_zone), and the plot draws a series
+# for each result code the archive has.
+results="not_suitable_zone skipped deferred no_suitable_page continue complete partial_skipped contended success"
+g="$top_srcdir/traces/fragment-compact-extfrag-500.mmt"
+if [ -f "$g" ]; then
+	"$MMTWIN" analyze --json --plots "$T/c" "$g" >"$T/c.json" 2>"$T/err"
+	is $? 0 "$(basename "$g"): analyze --plots succeeds"
+	python3 - "$T/c.json" "$T/c/activity.csv" $results <<'PY'
+import csv, json, sys
+cp = json.load(open(sys.argv[1]))["sections"]["compaction"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+names = sys.argv[3:]
+for n in names:
+    assert "compact_result_" + n in rows[0], n
+for r in rows:
+    stalled = sum(int(r["compact_result_" + n]) for n in names if n not in ("skipped", "not_suitable_zone"))
+    assert stalled == int(r["compact_stalls"]), r
+for o in cp["outcomes"]:
+    assert sum(int(r["compact_result_" + o["result"]]) for r in rows) == o["count"], o
+assert len(cp["outcomes"]) >= 3, cp["outcomes"]
+PY
+	ok $? "activity.csv: a column per result code, adding up to the outcomes and the stalls"
+	for r in $(python3 -c 'import json,sys
+print(" ".join(o["result"] for o in json.load(open(sys.argv[1]))["sections"]["compaction"]["outcomes"]))' "$T/c.json") "got a page"; do
+		grep -q ">$r<" "$T/c/compaction.svg"; ok $? "compaction.svg has the series '$r'"
+	done
+fi
 # A trace without snapshots or stalls: plots without data are left out, and said so.
 "$MMTWIN" analyze -s summary --plots "$T/t" "$top_srcdir/tests/data/tiny.mmt" >/dev/null 2>"$T/err"
 is $? 0 "tiny.mmt: --plots succeeds"

@@ -87,6 +87,18 @@ grep -q '&& cat' "$T/r.html"; is $? 1 "no raw '&&' from the archive"
 # The same numbers as analyze: the stall count in both.
 n=$("$MMTWIN" analyze --json -s direct "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sections"]["direct"]["latency"]["count"])')
 like "$(grep -o 'Stall latency (ms)</th><td>n=[0-9]*' "$T/r.html")" "n=$n\$" "direct reclaim: n=$n stalls, as analyze says"
+# The compaction plot draws one series per result code the analysis lists.
+"$MMTWIN" analyze --json -s compaction "$f" >"$T/c.json"
+python3 - "$T/r.html" "$T/c.json" <<'PY'
+import base64, json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+svgs = [base64.b64decode(u).decode() for u in re.findall(r'data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)', html)]
+plot = [s for s in svgs if "Direct compaction outcomes by result code" in s]
+assert len(plot) == 1, len(plot)
+want = [o["result"] for o in json.load(open(sys.argv[2]))["sections"]["compaction"]["outcomes"]]
+assert len(want) >= 3 and all(">%s<" % w in plot[0] for w in want), want
+PY
+ok $? "the compaction plot has a series for each result code of the analysis"
 is "$(ls -A "$T/tmp")" "" "the scratch directory of the plots is removed"
 "$MMTWIN" report -P -s direct,crosscheck -o - "$f" >"$T/p.html"; is $? 0 "report -P -s direct,crosscheck -o -"
 is "$(check_html "$T/p.html" 0 direct crosscheck)" "" "-P: no plots, only the sections asked for"

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of the analyzer's math: percentiles, histogram slots, stall buckets, indices. */
+/*
+ * Unit tests of the analyzer's math: percentiles, histogram slots, stall buckets, indices; and
+ * the page tracker that finds reclaim the trace lost.
+ */
 #include "config.h"
 
 #include "analyze.h"
@@ -124,6 +127,40 @@ static void test_indices(void)
 	}
 }
 
+/* pages.c: an LRU page allocated again with no free event was freed by reclaim the trace lost */
+static void test_pages(void)
+{
+	struct an_pages p = {0};
+	uint64_t big = (1ull << 33) + 5; /* far from the others: a chunk of its own */
+
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_NEW, "first allocation of a page");
+	an_pages_lru(&p, 100, 2);
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_VANISHED_FILE,
+	       "inactive_file page allocated again without a free: lost file reclaim");
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_NEW, "not on an LRU list since: nothing lost");
+	an_pages_lru(&p, 100, 1);
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_VANISHED_ANON, "active_anon: lost anon reclaim");
+	an_pages_lru(&p, 100, 0);
+	an_pages_free(&p, 100);
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_NEW, "freed in between: nothing lost");
+	an_pages_lru(&p, 100, 4);
+	is_int(an_pages_alloc(&p, 100), AN_PAGE_NEW, "the unevictable list is not reclaimed");
+	an_pages_lru(&p, 7, 2);
+	is_int(an_pages_alloc(&p, 7), AN_PAGE_NEW, "put on a list before any allocation was seen");
+	an_pages_free(&p, 12345678);
+	is_int(an_pages_alloc(&p, 12345678), AN_PAGE_NEW, "a free of an untracked page is fine");
+	is_int(an_pages_alloc(&p, big), AN_PAGE_NEW, "a far pfn gets its own chunk");
+	an_pages_lru(&p, big, 3);
+	is_int(an_pages_alloc(&p, big), AN_PAGE_VANISHED_FILE, "and is followed like the others");
+	is_int(an_pages_alloc(&p, UINT64_MAX - 1), AN_PAGE_NEW, "an absurd pfn is not tracked");
+	an_pages_lru(&p, UINT64_MAX - 1, 2);
+	is_int(an_pages_alloc(&p, UINT64_MAX - 1), AN_PAGE_NEW, "... and never reports a loss");
+	an_pages_release(&p);
+	an_pages_release(&p);
+	an_pages_release(NULL);
+	ok(1, "release is idempotent and takes NULL");
+}
+
 int main(void)
 {
 	test_percentiles_exact();
@@ -131,5 +168,6 @@ int main(void)
 	test_percentiles_histogram();
 	test_buckets();
 	test_indices();
+	test_pages();
 	return tap_done();
 }

@@ -34,7 +34,7 @@
 #include "snapshot.h"
 
 /* Version of the --json document; bump on any incompatible change (mmtwin-analyze(1)). */
-#define AN_SCHEMA_VERSION 1
+#define AN_SCHEMA_VERSION 2
 
 #define AN_MAX_ORDER  16 /* orders tracked (the kernel has at most NR_PAGE_ORDERS 11 on x86) */
 #define AN_MAX_MT     8	 /* migrate types; index AN_MAX_MT - 1 collects unknown numbers */

@@ -58,7 +58,7 @@ for f in $(sample_traces); do
 	b=$(basename "$f")
 	"$MMTWIN" analyze --json "$f" >"$T/a.json" 2>"$T/err"; is $? 0 "$b: analyze --json succeeds"
 	is "$(cat "$T/err")" "" "$b: no warning"
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="mmtwin-analyze" and d["schema_version"]==1' "$T/a.json"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="mmtwin-analyze" and d["schema_version"]==2' "$T/a.json"
 	ok $? "$b: JSON document, schema mmtwin-analyze version 1"
 	xc_check "$T/a.json" "$top_srcdir/tests/data/crosscheck-known" "$b"
 	ok $? "$b: every counter agrees, lost reclaim within its bounds, but the known ones (tests/data/crosscheck-known)"

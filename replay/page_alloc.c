@@ -504,6 +504,8 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order)
 	if (cpu >= z->nr_cpus)
 		return 1;
 	pcp = &z->pcp[cpu];
+	if (!z->pcp_autotune) /* 6.1-6.6: the batch, scaled by order */
+		return pcp->batch > 1 ? (int)max64(pcp->batch >> order, 2) : (int)pcp->batch;
 	base_batch = pcp->batch;
 	high = pcp->high = clamp64(pcp->high, pcp->high_min, pcp->high_max);
 	if (high < base_batch) /* pcp disabled, or the boot pageset */
@@ -564,6 +566,34 @@ static int64_t nr_pcp_free(const struct tw_pcp *pcp, int64_t batch, int64_t high
 	return clamp64(pcp->free_count, batch, high - batch);
 }
 
+/* mirrors free_unref_page_commit() with nr_pcp_high() and nr_pcp_free() of 6.1-6.6 */
+static int free_unref_commit_61(struct tw_zone *z, struct tw_pcp *pcp, unsigned int order)
+{
+	bool free_high = pcp->free_factor && order && order <= TW_PCP_COSTLY_ORDER;
+	int64_t high, batch = pcp->batch, min_nr, max_nr, n;
+
+	pcp->count += 1ll << order;
+	if (!pcp->high || free_high)
+		high = 0;
+	else if (z->reclaim_active) /* while kswapd reclaims, keep fewer pages */
+		high = min64(batch << 2, pcp->high);
+	else
+		high = pcp->high;
+	if (pcp->count < high)
+		return 0;
+	if (free_high)
+		return (int)pcp->count;
+	if (high < batch) /* pcp disabled, or the boot pageset */
+		return 1;
+	/* leave a batch; double the drain on each free without an allocation in between */
+	min_nr = batch;
+	max_nr = high - batch;
+	n = batch << pcp->free_factor;
+	if (n < max_nr && pcp->free_factor < TW_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return (int)min64(clamp64(n, min_nr, max_nr), pcp->count);
+}
+
 int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsigned int order,
 			 unsigned int mt)
 {
@@ -579,6 +609,8 @@ int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsi
 	if (ret)
 		return ret;
 	pcp = &z->pcp[cpu];
+	if (!z->pcp_autotune)
+		return free_unref_commit_61(z, pcp, order);
 	pcp->alloc_factor >>= 1; /* frees shrink the next refill (nr_pcp_alloc()) */
 	pcp->count += 1ll << order;
 	batch = pcp->batch;

@@ -823,6 +823,13 @@ static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsi
 	cs->drained = 0;
 }
 
+/* rmqueue_pcplist(): an allocation halves the drain the next frees would do */
+static void pcp_alloc_starts(struct tw_zone *z, unsigned int cpu)
+{
+	z->pcp[cpu].free_count >>= 1;  /* 6.7+ */
+	z->pcp[cpu].free_factor >>= 1; /* 6.1-6.6 */
+}
+
 /* The twin's source of an allocation off CPU's list PINDEX: a hit if that list holds a block. */
 static uint8_t predict_source(const struct tw_zone *z, unsigned int cpu, int pindex)
 {
@@ -862,7 +869,7 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 		if (pindex >= 0) {
 			/* rmqueue_pcplist(): the list was empty, so the kernel refills it */
 			cs->twin_src = predict_source(z, rec->cpu, pindex);
-			z->pcp[rec->cpu].free_count >>= 1;
+			pcp_alloc_starts(z, rec->cpu);
 			cs->twin_batch = tw_nr_pcp_alloc(z, rec->cpu, order);
 		}
 	}
@@ -920,7 +927,7 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 		ksrc = TW_SRC_PCP;
 		alloc_begins(c, z, order, ev_u64(rec, EVF_GFP_FLAGS));
 		tsrc = predict_source(z, rec->cpu, pindex);
-		z->pcp[rec->cpu].free_count >>= 1; /* rmqueue_pcplist() */
+		pcp_alloc_starts(z, rec->cpu);
 	} else {
 		ksrc = cs->pindex == pindex && cs->zone == z ? TW_SRC_REFILL : TW_SRC_BUDDY;
 		tsrc = cs->twin_src;
@@ -1335,7 +1342,10 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		m->idx = (unsigned int)idx;
 		m->nr_protection = zz->nr_protection;
 		memcpy(m->protection, zz->protection, sizeof(m->protection));
-		/* pcp state the kernel prints; alloc_factor and free_count start at 0 */
+		/*
+		 * pcp state the kernel prints; alloc_factor and free_count start at 0. Kernels
+		 * that print high_min and high_max tune high and batch (6.7+).
+		 */
 		for (size_t k = 0; k < zz->nr_pcp && z->pcp; k++) {
 			const struct snap_pcp *sp = &zz->pcp[k];
 			struct tw_pcp *tp;
@@ -1346,6 +1356,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			tp->count = (int64_t)sp->count;
 			tp->high = (int64_t)sp->high;
 			tp->batch = (int64_t)sp->batch;
+			if (sp->high_min != SNAP_NONE)
+				z->pcp_autotune = true;
 			tp->high_min = sp->high_min == SNAP_NONE ? tp->high : (int64_t)sp->high_min;
 			tp->high_max = sp->high_max == SNAP_NONE ? tp->high : (int64_t)sp->high_max;
 		}

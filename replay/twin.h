@@ -94,8 +94,9 @@ struct tw_pcp {
 	 */
 	int64_t count;
 	int64_t high, high_min, high_max, batch;
-	int64_t free_count;
-	unsigned int alloc_factor;
+	int64_t free_count;	   /* 6.7+; before, free_factor below */
+	unsigned int alloc_factor; /* 6.7+ */
+	unsigned int free_factor;  /* before 6.7: frees double the drain */
 	bool prev_free_high_order; /* PCPF_PREV_FREE_HIGH_ORDER */
 	bool free_high_batch;	   /* PCPF_FREE_HIGH_BATCH: depends on the cache size */
 };
@@ -115,6 +116,7 @@ struct tw_zone {
 	bool highmem_or_movable; /* takes the fixed small min watermark */
 	struct tw_pcp *pcp;	 /* nr_cpus entries, after tw_zone_init_pcp() */
 	unsigned int nr_cpus;
+	bool pcp_autotune;   /* 6.7+ high/batch auto-tuning; before, the 6.1 sizing */
 	bool below_high;     /* ZONE_BELOW_HIGH (6.7+) */
 	bool reclaim_active; /* ZONE_RECLAIM_ACTIVE: kswapd is balancing the node */
 };
@@ -179,6 +181,7 @@ int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order);
 bool tw_rotate_to_head(struct tw_zone *z, uint64_t head);
 
 /* Give Z per-cpu lists for NR_CPUS CPUs, empty. 0 or -ENOMEM/-EINVAL. */
+/* (z->pcp_autotune, set by the caller from the recorded kernel's version, picks the sizing) */
 int tw_zone_init_pcp(struct tw_zone *z, unsigned int nr_cpus);
 
 /* mirrors pcp_allowed_order(): orders 0-3 and the THP order (the pageblock order) */
@@ -207,13 +210,15 @@ int tw_pcp_del(struct tw_zone *z, uint64_t pfn);
 
 /*
  * How many blocks a refill of CPU's ORDER list asks rmqueue_bulk() for, updating high and
- * alloc_factor as the kernel does: mirrors nr_pcp_alloc(), 6.7-6.18.
+ * alloc_factor as the kernel does: mirrors nr_pcp_alloc(), 6.7-6.18; without
+ * z->pcp_autotune, __rmqueue_pcplist()'s batch scaled by order, 6.1-6.6.
  */
 int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order);
 
 /*
  * A free of the ORDER block at PFN to CPU's lists, of pcp type MT: mirrors
- * free_unref_page_commit() with nr_pcp_high() and nr_pcp_free(), 6.7-6.18. The block goes
+ * free_unref_page_commit() with nr_pcp_high() and nr_pcp_free(), 6.7-6.18, or their 6.1-6.6
+ * forms (free_factor) without z->pcp_autotune. The block goes
  * to the head of its list and pcp->count grows; returns how many pages the kernel then
  * drains (free_pcppages_bulk()'s count), 0 if none. Draining itself is left to the caller,
  * which follows the kernel's mm_page_pcpu_drain events. -EEXIST as tw_pcp_add().

@@ -218,6 +218,7 @@ static void test_pcp(void)
 	check(&z, "after a drain");
 
 	/* nr_pcp_alloc(): values worked through the 6.12 source by hand */
+	z.pcp_autotune = true;
 	p = &z.pcp[0];
 	p->batch = 63;
 	p->high = p->high_min = 300;
@@ -259,6 +260,25 @@ static void test_pcp(void)
 	is_int(tw_free_unref_commit(&z, 1, 3000, 0, TW_MT_MOVABLE), 10,
 	       "while kswapd reclaims, high is 4 batches: a drain of one batch");
 	z.reclaim_active = false;
+
+	/* 6.1: no auto-tuning; a refill is the batch scaled by order, drains double */
+	z.pcp_autotune = false;
+	p = &z.pcp[0];
+	p->batch = 63;
+	p->high = 378;
+	p->count = 0;
+	p->free_factor = 0;
+	is_int(tw_nr_pcp_alloc(&z, 0, 0), 63, "6.1: an order-0 refill is the batch");
+	is_int(tw_nr_pcp_alloc(&z, 0, 0), 63, "6.1: and stays the batch");
+	is_int(tw_nr_pcp_alloc(&z, 0, 3), 7, "6.1: order 3: batch >> 3");
+	p->count = 377;
+	tw_take_block(&z, 3100, 0);
+	is_int(tw_free_unref_commit(&z, 0, 3100, 0, TW_MT_MOVABLE), 63,
+	       "6.1: reaching high drains a batch");
+	is_int(p->free_factor, 1, "6.1: and the next drain will be double");
+	tw_take_block(&z, 3101, 0);
+	is_int(tw_free_unref_commit(&z, 0, 3101, 0, TW_MT_MOVABLE), 126,
+	       "6.1: a second free without an allocation drains two batches");
 	check(&z, "after the drain decisions");
 	tw_zone_release(&z);
 }

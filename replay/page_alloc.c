@@ -87,7 +87,7 @@ static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, 
 			     bool tail);
 static void del_from_free_list(struct tw_zone *z, uint32_t i);
 
-unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt)
+unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt, bool tail)
 {
 	uint64_t n = 1ull << z->pageblock_order, start = pfn & ~(n - 1), end = start + n;
 	unsigned int moved = 0;
@@ -102,7 +102,7 @@ unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt
 			unsigned int o = p->order;
 
 			del_from_free_list(z, head - z->start_pfn);
-			add_to_free_list(z, head - z->start_pfn, o, mt, false);
+			add_to_free_list(z, head - z->start_pfn, o, mt, tail);
 			moved++;
 		}
 		return moved;
@@ -119,7 +119,7 @@ unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt
 
 			if (p->mt != mt) {
 				del_from_free_list(z, q - z->start_pfn);
-				add_to_free_list(z, q - z->start_pfn, o, mt, false);
+				add_to_free_list(z, q - z->start_pfn, o, mt, tail);
 				moved++;
 			}
 			q += 1ull << o;
@@ -648,8 +648,7 @@ static int find_suitable_fallback(const struct tw_zone *z, unsigned int order, u
 	return -1;
 }
 
-/* mirrors can_steal_fallback(): may a block of ORDER be claimed for START_MT? */
-static bool can_steal_fallback(const struct tw_zone *z, unsigned int order, unsigned int start_mt)
+bool tw_can_steal_fallback(const struct tw_zone *z, unsigned int order, unsigned int start_mt)
 {
 	return order >= z->pageblock_order || order >= z->pageblock_order / 2 ||
 	       start_mt == TW_MT_RECLAIMABLE || start_mt == TW_MT_UNMOVABLE;
@@ -659,14 +658,16 @@ static bool can_steal_fallback(const struct tw_zone *z, unsigned int order, unsi
  * try_to_steal_block()'s decision for the block holding PFN, below pageblock order: the
  * pfn __rmqueue_smallest(START_MT) then returns, or TW_NIL when the block is not claimed.
  * Counts as prep_move_freepages_block() does: free pages in buddy blocks, movable pages.
+ * (6.1's steal_suitable_fallback() decides the same way.)
  */
 static uint64_t claim_decision(const struct tw_zone *z, uint64_t pfn, unsigned int order,
-			       unsigned int start_mt, unsigned int block_mt)
+			       unsigned int start_mt, unsigned int block_mt, bool *claimed)
 {
 	uint64_t nr = 1ull << z->pageblock_order, start = pfn & ~(nr - 1), end = start + nr;
 	uint64_t free = 0, movable = 0, alike, best = TW_NIL;
 	unsigned int best_order = TW_MAX_ORDERS;
 
+	*claimed = false;
 	if (!tw_zone_has(z, start) || !tw_zone_has(z, end - 1))
 		return TW_NIL; /* a block straddling the zone is not moved */
 	for (uint64_t q = start; q < end;) {
@@ -692,7 +693,8 @@ static uint64_t claim_decision(const struct tw_zone *z, uint64_t pfn, unsigned i
 		alike = nr - (free + movable);
 	else
 		alike = 0;
-	return free + alike >= nr / 2 ? best : TW_NIL;
+	*claimed = free + alike >= nr / 2;
+	return *claimed ? best : TW_NIL;
 }
 
 void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
@@ -707,10 +709,11 @@ void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int 
 		int fmt = find_suitable_fallback(z, (unsigned int)co, mt);
 		uint64_t head, pfn;
 		unsigned int bmt;
+		bool claimed;
 
 		if (fmt < 0)
 			continue;
-		if (!can_steal_fallback(z, (unsigned int)co, mt))
+		if (!tw_can_steal_fallback(z, (unsigned int)co, mt))
 			break;
 		head = z->start_pfn + z->free[co][fmt].head;
 		bmt = tw_block_mt(z, head);
@@ -718,7 +721,7 @@ void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int 
 			continue;
 		pfn = (unsigned int)co >= z->pageblock_order
 			  ? head
-			  : claim_decision(z, head, order, mt, bmt);
+			  : claim_decision(z, head, order, mt, bmt, &claimed);
 		if (pfn != TW_NIL) {
 			fb->kind = TW_FB_CLAIM;
 			fb->order = (unsigned int)co;
@@ -739,6 +742,63 @@ void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int 
 		fb->pfn = z->start_pfn + z->free[co][fmt].head;
 		return;
 	}
+}
+
+void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			 struct tw_fallback *fb)
+{
+	int co, fmt = -1;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->pfn = TW_NIL;
+	if (mt >= TW_MT_PCPTYPES || order >= z->nr_orders)
+		return;
+	/* the largest free block of another type, in the order of fallbacks[] */
+	for (co = (int)z->nr_orders - 1; co >= (int)order; co--) {
+		fmt = find_suitable_fallback(z, (unsigned int)co, mt);
+		if (fmt >= 0)
+			break;
+	}
+	if (fmt < 0)
+		return;
+	/* a movable request that may not take the whole block splits the smallest instead */
+	if (!tw_can_steal_fallback(z, (unsigned int)co, mt) && mt == TW_MT_MOVABLE &&
+	    (unsigned int)co > order)
+		for (co = (int)order; co < (int)z->nr_orders; co++)
+			if ((fmt = find_suitable_fallback(z, (unsigned int)co, mt)) >= 0)
+				break;
+	fb->order = (unsigned int)co;
+	fb->mt = (unsigned int)fmt;
+	fb->pfn = z->start_pfn + z->free[co][fmt].head;
+	/* steal_suitable_fallback(): does the block change hands? */
+	fb->kind = TW_FB_STEAL;
+	if (tw_block_mt(z, fb->pfn) == TW_MT_HIGHATOMIC)
+		return;
+	if ((unsigned int)co >= z->pageblock_order) {
+		fb->kind = TW_FB_CLAIM;
+	} else if (tw_can_steal_fallback(z, (unsigned int)co, mt)) {
+		bool claimed;
+
+		claim_decision(z, fb->pfn, order, mt, tw_block_mt(z, fb->pfn), &claimed);
+		if (claimed)
+			fb->kind = TW_FB_CLAIM;
+	}
+}
+
+int tw_move_to_free_list(struct tw_zone *z, uint64_t pfn, unsigned int mt, bool tail)
+{
+	struct tw_page *p;
+	unsigned int o;
+
+	if (!tw_zone_has(z, pfn) || mt >= TW_NR_MT)
+		return -ENOENT;
+	p = &z->pages[pfn - z->start_pfn];
+	if (p->state != TW_PG_FREE)
+		return -ENOENT;
+	o = p->order;
+	del_from_free_list(z, pfn - z->start_pfn);
+	add_to_free_list(z, pfn - z->start_pfn, o, mt, tail);
+	return 0;
 }
 
 __attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, const char *fmt, ...)

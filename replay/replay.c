@@ -180,6 +180,7 @@ struct cpu_state {
 	uint64_t drained;
 	/* a block taken normally, unless the next event here is its claim's extfrag */
 	bool take_open;
+	bool after_extfrag; /* 6.1-6.9: the block taken next is the fallback just scored */
 	uint64_t take_pfn;
 	unsigned int take_order;
 	struct tw_fallback take_twin;
@@ -206,9 +207,15 @@ struct lockstep_ctx {
 	unsigned int nr_cpus;
 	uint8_t *seen[TW_MAX_ZONES]; /* per pageblock: an event has shown its type */
 	bool in_picture;	     /* the current event's buddy-side effect is in the picture */
-	uint64_t boost_factor;	     /* vm.watermark_boost_factor */
-	bool kswapd_busy[64];	     /* per node: kswapd is not waiting to be woken */
-	uint8_t kswapd_zid[64];	     /* the highest zone it balances */
+	/*
+	 * The recorded kernel's fallback: the 6.15 (and 6.12.29+) claim/steal split, 6.1-6.9's
+	 * __rmqueue_fallback() (extfrag before zone_locked), or one the twin does not have
+	 * (6.10-6.14), whose fallbacks are not scored.
+	 */
+	enum { FB_SPLIT, FB_OLD, FB_UNSCORED } fb_policy;
+	uint64_t boost_factor;	/* vm.watermark_boost_factor */
+	bool kswapd_busy[64];	/* per node: kswapd is not waiting to be woken */
+	uint8_t kswapd_zid[64]; /* the highest zone it balances */
 	/* per pid (direct-mapped by pid): what the current allocation has done so far */
 	struct pid_state {
 		int pid;
@@ -376,21 +383,24 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 	}
 	if (mt < TW_NR_MT && tw_block_mt(z, pfn) != mt) {
 		tw_set_block_mt(z, pfn, mt);
-		tw_move_free_block(z, pfn, mt);
+		tw_move_free_block(z, pfn, mt, false);
 		c->rep->ls.type_corrections++;
 	}
 }
 
 /* What the twin's __rmqueue() does for this request: no fallback, or which one. */
-static void twin_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
-			  struct tw_fallback *fb)
+static void twin_fallback(const struct lockstep_ctx *c, const struct tw_zone *z, unsigned int order,
+			  unsigned int mt, struct tw_fallback *fb)
 {
 	if (tw_peek_smallest(z, order, mt) != TW_NIL) {
 		memset(fb, 0, sizeof(*fb));
 		fb->kind = TW_FB_NONE;
 		return;
 	}
-	tw_find_fallback(z, order, mt, fb);
+	if (c->fb_policy == FB_OLD)
+		tw_find_fallback_61(z, order, mt, fb);
+	else
+		tw_find_fallback(z, order, mt, fb);
 }
 
 static void fb_str(char *buf, size_t len, enum tw_fallback_kind kind, unsigned int order,
@@ -436,6 +446,45 @@ static void score_fallback(struct lockstep_ctx *c, const struct ev_record *rec,
 	}
 }
 
+/*
+ * 6.1-6.9: mm_page_alloc_extfrag comes before the block is taken. Its page is the free block
+ * __rmqueue_fallback() chose, which steal_suitable_fallback() moves to the request's list
+ * (with the rest of the pageblock's free blocks when it may, retyping the block when it
+ * claims it: change_ownership); __rmqueue_smallest() then takes from there.
+ */
+static void on_extfrag_61(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z)
+{
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_int(rec, EVF_ALLOC_ORDER);
+	unsigned int fo = (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER);
+	unsigned int amt = (unsigned int)ev_int(rec, EVF_ALLOC_MIGRATETYPE);
+	bool claim = ev_int(rec, EVF_CHANGE_OWNERSHIP) != 0;
+	struct tw_fallback tf;
+
+	if (rec->cpu < c->nr_cpus)
+		c->cpus[rec->cpu].after_extfrag = true;
+	if (!z || c->in_picture || amt >= TW_MT_PCPTYPES || order >= z->nr_orders)
+		return;
+	twin_fallback(c, z, order, amt, &tf);
+	score_fallback(c, rec, z, order, claim ? TW_FB_CLAIM : TW_FB_STEAL, fo,
+		       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), pfn, &tf);
+	if (!tw_zone_has(z, pfn) || z->pages[pfn - z->start_pfn].state != TW_PG_FREE)
+		return;
+	if (fo >= z->pageblock_order) {
+		/* change_pageblock_range() */
+		for (uint64_t b = pfn; b < pfn + (1ull << fo) && tw_zone_has(z, b);
+		     b += 1ull << z->pageblock_order)
+			tw_set_block_mt(z, b, amt);
+		tw_move_to_free_list(z, pfn, amt, true);
+	} else if (tw_can_steal_fallback(z, fo, amt) && tw_block_mt(z, pfn) != TW_MT_HIGHATOMIC) {
+		tw_move_free_block(z, pfn, amt, true);
+		if (claim)
+			tw_set_block_mt(z, pfn, amt);
+	} else {
+		tw_move_to_free_list(z, pfn, amt, true);
+	}
+}
+
 /* The next event on a CPU after a block taken: the claim's extfrag, or not a fallback. */
 static void close_take(struct lockstep_ctx *c, const struct ev_record *rec)
 {
@@ -449,7 +498,8 @@ static void close_take(struct lockstep_ctx *c, const struct ev_record *rec)
 	z = zone_of(c, cs->take_pfn);
 	if (!z)
 		return;
-	if (rec->kind == EV_MM_PAGE_ALLOC_EXTFRAG && ev_u64(rec, EVF_PFN) == cs->take_pfn)
+	if (c->fb_policy == FB_SPLIT && rec->kind == EV_MM_PAGE_ALLOC_EXTFRAG &&
+	    ev_u64(rec, EVF_PFN) == cs->take_pfn)
 		score_fallback(c, rec, z, cs->take_order, TW_FB_CLAIM,
 			       (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER),
 			       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), cs->take_pfn,
@@ -478,13 +528,17 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	}
 	if (c->in_picture)
 		return z; /* taken before the picture was read: it is not free there */
-	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus) {
+	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus && c->fb_policy != FB_UNSCORED) {
 		struct cpu_state *cs = &c->cpus[rec->cpu];
 
-		twin_fallback(z, order, mt, &cs->take_twin);
-		cs->take_open = true;
-		cs->take_pfn = pfn;
-		cs->take_order = order;
+		if (cs->after_extfrag) {
+			cs->after_extfrag = false; /* scored at its extfrag */
+		} else {
+			twin_fallback(c, z, order, mt, &cs->take_twin);
+			cs->take_open = true;
+			cs->take_pfn = pfn;
+			cs->take_order = order;
+		}
 	}
 	twin = mt < TW_NR_MT ? tw_peek_smallest(z, order, mt) : TW_NIL;
 	if (c->log) {
@@ -1252,6 +1306,20 @@ static bool in_picture(const struct snap_sections *ss, const struct ev_record *r
 	return false;
 }
 
+/* Which fallback the recorded kernel has, from its release ("6.12.43+deb12-amd64"). */
+static int fallback_policy(const char *release)
+{
+	unsigned int major = 0, minor = 0, patch = 0;
+
+	if (!release || sscanf(release, "%u.%u.%u", &major, &minor, &patch) < 2)
+		return FB_SPLIT; /* unknown: as the newest */
+	if (major > 6 || (major == 6 && minor >= 15) || (major == 6 && minor == 12 && patch >= 29))
+		return FB_SPLIT;
+	if (major < 6 || minor < 10)
+		return FB_OLD;
+	return FB_UNSCORED;
+}
+
 /*
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
@@ -1283,6 +1351,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		return -ENOMEM;
 	c->rep = rep;
 	c->log = opts ? opts->log : NULL;
+	c->fb_policy = fallback_policy(arc_reader_meta(r, "host.release"));
 	snap_pagetypeinfo_init(&pt);
 	snap_pagetypeinfo_init(&ptn);
 	if (start_pt >= 0) {
@@ -1530,13 +1599,17 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			ls->events++;
 			if (z)
 				fallback_boost(c, &rec, z);
+			if (c->fb_policy == FB_OLD) {
+				on_extfrag_61(c, &rec, z);
+				break;
+			}
 			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL) {
 				unsigned int amt =
 				    (unsigned int)ev_int(&rec, EVF_ALLOC_MIGRATETYPE);
 				struct tw_fallback tf;
 
-				if (amt < TW_MT_PCPTYPES) {
-					twin_fallback(z, order, amt, &tf);
+				if (amt < TW_MT_PCPTYPES && c->fb_policy == FB_SPLIT) {
+					twin_fallback(c, z, order, amt, &tf);
 					score_fallback(
 					    c, &rec, z, order, TW_FB_STEAL,
 					    (unsigned int)ev_int(&rec, EVF_FALLBACK_ORDER),

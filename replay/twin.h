@@ -136,9 +136,13 @@ void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt);
 
 /*
  * Put the free blocks of PFN's pageblock on MT's lists (the pageblock's type was found to be
- * MT): as move_freepages_block() does when a block changes type. Returns how many moved.
+ * MT), at their tails if TAIL: as move_freepages_block() does when a block changes type.
+ * Returns how many moved.
  */
-unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt);
+unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt, bool tail);
+
+/* Move the free block whose head is PFN to MT's list: move_to_free_list(). 0 or -ENOENT. */
+int tw_move_to_free_list(struct tw_zone *z, uint64_t pfn, unsigned int mt, bool tail);
 
 /*
  * The head pfn and order of the free block containing PFN, or TW_NIL. Looks at the aligned
@@ -226,6 +230,9 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order);
 int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsigned int order,
 			 unsigned int mt);
 
+/* mirrors can_steal_fallback(): may a free block of ORDER be claimed for START_MT? */
+bool tw_can_steal_fallback(const struct tw_zone *z, unsigned int order, unsigned int start_mt);
+
 enum tw_fallback_kind { TW_FB_NONE, TW_FB_CLAIM, TW_FB_STEAL };
 
 struct tw_fallback {
@@ -243,6 +250,15 @@ struct tw_fallback {
  */
 void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
 		      struct tw_fallback *fb);
+
+/*
+ * The same for 6.1-6.9: mirrors __rmqueue_fallback() (the largest block of a fallback type,
+ * or the smallest for a movable request that may not claim) and steal_suitable_fallback()'s
+ * decision whether the block changes hands (TW_FB_CLAIM) or not (TW_FB_STEAL). FB->pfn is the
+ * free block the kernel moves to MT's list, and then allocates from with __rmqueue_smallest().
+ */
+void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			 struct tw_fallback *fb);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

@@ -155,11 +155,11 @@ static void test_corrections(void)
 		tw_free_one_page(&z, pfn, 0, TW_MT_MOVABLE, false);
 	tw_free_one_page(&z, 1024, 10, TW_MT_MOVABLE, false);
 	tw_set_block_mt(&z, 0, TW_MT_UNMOVABLE);
-	is_int(tw_move_free_block(&z, 100, TW_MT_UNMOVABLE), 256,
+	is_int(tw_move_free_block(&z, 100, TW_MT_UNMOVABLE, false), 256,
 	       "a retyped pageblock moves all its free blocks");
 	is_int(z.free[0][TW_MT_UNMOVABLE].nr, 256, "onto the new type's list");
 	is_int(z.free[0][TW_MT_MOVABLE].nr, 0, "and off the old one");
-	is_int(tw_move_free_block(&z, 1100, TW_MT_RECLAIMABLE), 1,
+	is_int(tw_move_free_block(&z, 1100, TW_MT_RECLAIMABLE, false), 1,
 	       "a free block larger than a pageblock moves as one");
 	is_int(head_pfn(&z, 10, TW_MT_RECLAIMABLE), 1024, "onto the new list");
 	check(&z, "after retyping");
@@ -331,6 +331,21 @@ static void test_fallback(void)
 	ok(fb.kind == TW_FB_STEAL && fb.order == 3 && fb.pfn == 512,
 	   "a Movable block of movable pages is not: the page is stolen");
 	check(&z, "after the fallback predictions (nothing changed)");
+
+	/* 6.1's __rmqueue_fallback(): the largest block first, unless movable may not claim */
+	tw_free_one_page(&z, 1536, 2, TW_MT_UNMOVABLE, false);
+	tw_find_fallback_61(&z, 0, TW_MT_MOVABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 2 && fb.pfn == 1536,
+	   "6.1: a movable request that may not claim splits the smallest block");
+	tw_find_fallback_61(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 3 && fb.mt == TW_MT_MOVABLE && fb.pfn == 512,
+	   "6.1: Reclaimable takes the largest block, Movable's order 3 (its pages are movable)");
+	for (uint64_t pfn = 520; pfn < 1024; pfn++)
+		z.pages[pfn].flags &= ~TW_PF_MOVABLE;
+	tw_find_fallback_61(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.order == 3 && fb.pfn == 512,
+	   "6.1: and claims its block when its pages are alike");
+	check(&z, "after the 6.1 predictions (nothing changed)");
 	tw_zone_release(&z);
 }
 

@@ -799,7 +799,8 @@ static void on_wakeup_kswapd(struct lockstep_ctx *c, const struct ev_record *rec
 /*
  * A fallback below pageblock order that tries to claim the block boosts the zone's
  * watermarks (boost_watermark()) and flags the zone, so rmqueue() wakes kswapd at its end:
- * try_to_claim_block() and should_try_claim_block(), 6.15-6.18.
+ * try_to_claim_block() and should_try_claim_block(), 6.15-6.18; in 6.1-6.9 every fallback
+ * below pageblock order does (steal_suitable_fallback()).
  */
 static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z)
 {
@@ -808,8 +809,9 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	uint64_t pb = 1ull << z->pageblock_order, max_boost;
 	struct pid_state *p;
 
+	/* 6.1-6.9 boost on every fallback below pageblock order (steal_suitable_fallback()) */
 	if (fo >= z->pageblock_order ||
-	    !(fo >= z->pageblock_order / 2 || amt == TW_MT_UNMOVABLE || amt == TW_MT_RECLAIMABLE))
+	    (c->fb_policy != FB_OLD && !tw_can_steal_fallback(z, fo, amt)))
 		return;
 	if (!c->boost_factor || pb * 4 > z->managed)
 		return;

@@ -264,6 +264,35 @@ static struct tw_zone *zone_of(struct lockstep_ctx *c, uint64_t pfn)
 	return NULL;
 }
 
+static const char *const inc_names[TW_NR_INC] = {
+#define X(n, s) s,
+    TW_INCONSISTENCIES(X)
+#undef X
+};
+
+const char *tw_inconsistency_name(unsigned int kind)
+{
+	return kind < TW_NR_INC ? inc_names[kind] : "?";
+}
+
+/* Keep the first inconsistencies with their context; the counters count them all. */
+static void inconsistent(struct lockstep_ctx *c, const struct ev_record *rec, unsigned int kind,
+			 uint64_t pfn, unsigned int order)
+{
+	struct tw_lockstep *ls = &c->rep->ls;
+	struct tw_inconsistency *i;
+
+	if (ls->nr_inc == sizeof(ls->inc) / sizeof(ls->inc[0]))
+		return;
+	i = &ls->inc[ls->nr_inc++];
+	i->index = rec->index;
+	i->ts = rec->ts;
+	i->cpu = rec->cpu;
+	i->kind = (uint8_t)kind;
+	i->pfn = pfn;
+	i->order = order;
+}
+
 static const struct zone_meta *meta_of(const struct lockstep_ctx *c, const struct tw_zone *z)
 {
 	return &c->meta[z - c->zones];
@@ -524,6 +553,7 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 
 	if (!z || order >= z->nr_orders) {
 		ls->outside++;
+		inconsistent(c, rec, TW_INC_OUTSIDE, pfn, order);
 		return NULL;
 	}
 	if (c->in_picture)
@@ -576,19 +606,23 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 		if (head != TW_NIL && tw_rotate_to_head(z, head))
 			ls->list_corrections++;
 	}
-	if (tw_take_block(z, pfn, order))
+	if (tw_take_block(z, pfn, order)) {
 		ls->not_free++;
+		inconsistent(c, rec, TW_INC_TAKEN_NOT_FREE, pfn, order);
+	}
 	return z;
 }
 
 /* A free to the buddy lists: a pcp drain, or an order the pcp lists do not take. */
-static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int order, int mt)
+static void on_buddy_free(struct lockstep_ctx *c, const struct ev_record *rec, uint64_t pfn,
+			  unsigned int order, int mt)
 {
 	struct tw_lockstep *ls = &c->rep->ls;
 	struct tw_zone *z = zone_of(c, pfn);
 
 	if (!z || order >= z->nr_orders) {
 		ls->outside++;
+		inconsistent(c, rec, TW_INC_OUTSIDE, pfn, order);
 		return;
 	}
 	if (mt >= 0)
@@ -596,8 +630,10 @@ static void on_buddy_free(struct lockstep_ctx *c, uint64_t pfn, unsigned int ord
 	if (c->in_picture)
 		return; /* freed before the picture was read: it is free there */
 	ls->frees++;
-	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false))
+	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false)) {
 		ls->frees_bad++;
+		inconsistent(c, rec, TW_INC_FREED_FREE, pfn, order);
+	}
 }
 
 /* The list type a block of the event's migratetype goes to: CMA's pages serve Movable. */
@@ -971,6 +1007,8 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 
 	if (rec->cpu >= c->nr_cpus) {
 		c->rep->ls.outside++;
+		inconsistent(c, rec, TW_INC_OUTSIDE, ev_u64(rec, EVF_PFN),
+			     (unsigned int)ev_u64(rec, EVF_ORDER));
 		return;
 	}
 	cs = &c->cpus[rec->cpu];
@@ -1084,8 +1122,13 @@ static void commit_free(struct lockstep_ctx *c, const struct ev_record *rec, str
 	if (c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL)
 		return; /* drained before the picture was read, which shows it free */
 	d->frees++;
-	if (!tw_pcp_del(z, pfn) || !tw_take_block(z, pfn, order))
+	if (!tw_pcp_del(z, pfn)) {
 		d->frees_bad++;
+		inconsistent(c, rec, TW_INC_FREED_LISTED, pfn, order);
+	} else if (!tw_take_block(z, pfn, order)) {
+		d->frees_bad++;
+		inconsistent(c, rec, TW_INC_FREED_FREE, pfn, order);
+	}
 	pred = tw_free_unref_commit(z, rec->cpu, pfn, order, mt);
 	if (pred < 0) {
 		d->frees_bad++;
@@ -1167,7 +1210,7 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 		else
 			d->drains_other++;
 	}
-	on_buddy_free(c, pfn, order, (int)ev_int(rec, EVF_MIGRATETYPE));
+	on_buddy_free(c, rec, pfn, order, (int)ev_int(rec, EVF_MIGRATETYPE));
 }
 
 /*
@@ -1581,7 +1624,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			    tw_block_mt(z, pfn) != TW_MT_ISOLATE && !(pfn & ((1ull << order) - 1)))
 				on_pcp_free(c, &rec, z, pfn, order);
 			else
-				on_buddy_free(c, pfn, order, -1);
+				on_buddy_free(c, &rec, pfn, order, -1);
 			break;
 		}
 		case EV_KSWAPD_WAKE:

@@ -113,6 +113,30 @@ struct tw_kswapd_diff {
 	uint64_t tp[2], fp[2], fn[2], tn[2];
 };
 
+/* Input the twin cannot square with its state, with context (the first few of each run). */
+#define TW_INCONSISTENCIES(X)                                                                      \
+	X(OUTSIDE, "pfn outside every zone")                                                       \
+	X(TAKEN_NOT_FREE, "kernel took a block the twin did not have free")                        \
+	X(FREED_FREE, "freed a page the twin had free")                                            \
+	X(FREED_LISTED, "freed a page the twin had on a pcp list")
+
+enum tw_inconsistency_kind {
+#define X(n, s) TW_INC_##n,
+	TW_INCONSISTENCIES(X)
+#undef X
+	    TW_NR_INC
+};
+
+const char *tw_inconsistency_name(unsigned int kind);
+
+struct tw_inconsistency {
+	uint64_t index, ts;
+	uint32_t cpu;
+	uint8_t kind;
+	unsigned int order;
+	uint64_t pfn;
+};
+
 struct tw_lockstep {
 	bool ran;
 	char why[160];	     /* why it did not run */
@@ -138,6 +162,8 @@ struct tw_lockstep {
 	struct tw_pcp_diff pcp;
 	struct tw_kswapd_diff kswapd;
 	struct tw_fallback_diff fallback;
+	unsigned int nr_inc;
+	struct tw_inconsistency inc[12]; /* the first ones, in event order */
 };
 
 struct tw_report {

@@ -161,6 +161,16 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       ls->blk_snapshots, ls->blk_exact, ls->blk_cells, pct(ls->blk_exact, ls->blk_cells),
 	       ls->blk_absdiff, ls->blk_kernel);
 	print_pcp(&ls->pcp);
+	if (ls->nr_inc)
+		printf("\n  first inputs the twin could not square with its state (all are counted "
+		       "above):\n");
+	for (unsigned int i = 0; i < ls->nr_inc; i++) {
+		const struct tw_inconsistency *v = &ls->inc[i];
+
+		printf("    event %" PRIu64 " at %.6f cpu %u pfn %#" PRIx64 " order %u: %s\n",
+		       v->index, v->ts / 1e9, v->cpu, v->pfn, v->order,
+		       tw_inconsistency_name(v->kind));
+	}
 	print_fallback(&ls->fallback);
 	print_kswapd(&ls->kswapd);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
@@ -402,6 +412,20 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	print_pcp_json(&j, &rep->ls.pcp);
+	json_arr_begin(&j, "first_inconsistencies");
+	for (unsigned int i = 0; i < rep->ls.nr_inc; i++) {
+		const struct tw_inconsistency *v = &rep->ls.inc[i];
+
+		json_obj_begin(&j, NULL);
+		json_uint(&j, "event", v->index);
+		json_uint(&j, "ts", v->ts);
+		json_uint(&j, "cpu", v->cpu);
+		json_uint(&j, "pfn", v->pfn);
+		json_uint(&j, "order", v->order);
+		json_str(&j, "what", tw_inconsistency_name(v->kind));
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 	json_obj_begin(&j, "fallbacks");
 	json_uint(&j, "blocks_taken", rep->ls.fallback.takes);
 	json_uint(&j, "kernel", rep->ls.fallback.kernel);

@@ -39,6 +39,10 @@ assert b["pageblock_type_start_right"] >= 0.60 * b["pageblock_type_checks"], "st
 assert b["block_cells"] == 0 or b["block_cells_exact"] >= 0.70 * b["block_cells"], "free blocks by order x type"
 k=d["kswapd_wakeups"]["slow_path"]
 assert k["neither"] > 10000, k
+inc=d["first_inconsistencies"]
+bad=b["taken_not_free_in_twin"]+b["frees_already_free_in_twin"]+b["outside_zones"]+p["frees_already_free_or_listed"]
+assert len(inc) <= min(12, bad) and (bad == 0 or len(inc) > 0), (len(inc), bad)
+assert all(i["what"] and i["event"] >= 0 for i in inc)
 f=d["fallbacks"]
 assert f["blocks_taken"] == f["both"] + f["neither"] + (f["kernel"] - f["both"]) + (f["twin"] - f["both"]), f
 assert f["both"] + f["neither"] >= 0.95 * f["blocks_taken"], "whether a fallback happens"' "$T/r.json"

@@ -1405,7 +1405,6 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		if (n < 0 || arc_blob_parse(buf, n, &b) ||
 		    snap_pagetypeinfo_parse(&pt, b.data, b.len, &se))
 			snap_pagetypeinfo_release(&pt);
-		snap_pagetypeinfo_release(&ptn);
 	}
 	snap_zoneinfo_init(&zi);
 	snap_kpf_guess_flagging(&range, &how);
@@ -1696,6 +1695,7 @@ out:
 	free(buf);
 	snap_zoneinfo_release(&zi);
 	snap_pagetypeinfo_release(&pt);
+	snap_pagetypeinfo_release(&ptn);
 	return ret;
 }
 

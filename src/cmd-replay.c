@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "json.h"
 #include "replay.h"
+#include "snapshot.h"
 
 static const char *const wm_names[TW_NR_WMARK] = {"min", "low", "high", "promo"};
 
@@ -215,8 +216,12 @@ static void print_text(const char *path, const struct tw_report *rep)
 
 		snprintf(t, sizeof(t), "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64, w->twin[0],
 			 w->twin[1], w->twin[2], w->twin[3]);
-		snprintf(k, sizeof(k), "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64, w->kernel[0],
-			 w->kernel[1], w->kernel[2], w->kernel[3]);
+		if (w->kernel[3] == SNAP_NONE) /* no promo watermark before 6.5 */
+			snprintf(k, sizeof(k), "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/-",
+				 w->kernel[0], w->kernel[1], w->kernel[2]);
+		else
+			snprintf(k, sizeof(k), "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+				 w->kernel[0], w->kernel[1], w->kernel[2], w->kernel[3]);
 		printf("  %-4d %-8s %9" PRIu64 " %6.1f%%  %-28s %-28s%s\n", w->node, w->name,
 		       w->snapshots, pct(w->agree, w->snapshots), t, k,
 		       w->first_bad_ts ? "  (first difference shown)" : "");
@@ -342,7 +347,10 @@ static void print_json(const char *path, const struct tw_report *rep)
 		json_obj_end(&j);
 		json_obj_begin(&j, "kernel");
 		for (int m = 0; m < TW_NR_WMARK; m++)
-			json_uint(&j, wm_names[m], w->kernel[m]);
+			if (w->kernel[m] == SNAP_NONE)
+				json_str(&j, wm_names[m], NULL); /* not in this kernel */
+			else
+				json_uint(&j, wm_names[m], w->kernel[m]);
 		json_obj_end(&j);
 		json_uint(&j, "first_difference_ts", w->first_bad_ts);
 		json_obj_end(&j);

@@ -67,8 +67,18 @@ static uint64_t setting_after(const char *text, size_t len, const char *key)
 	return 0;
 }
 
+/* 6.2 stopped counting the Movable zone as lowmem in __setup_per_zone_wmarks(). */
+static bool lowmem_skips_movable(const char *release)
+{
+	unsigned int major = 0, minor = 0;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) < 2)
+		return true;
+	return major > 6 || (major == 6 && minor >= 2);
+}
+
 /* Class 1: mirror __setup_per_zone_wmarks() on this snapshot's zones, compare. */
-static void check_wmarks(struct tw_report *rep, const struct snap_zoneinfo *zi,
+static void check_wmarks(struct tw_report *rep, const struct snap_zoneinfo *zi, bool skips_movable,
 			 const struct sysctl_at *sc, uint64_t ts)
 {
 	struct tw_zone zones[TW_MAX_ZONES];
@@ -81,7 +91,7 @@ static void check_wmarks(struct tw_report *rep, const struct snap_zoneinfo *zi,
 		zones[i].highmem_or_movable =
 		    !strcmp(zi->zones[i].name, "Movable") || !strcmp(zi->zones[i].name, "HighMem");
 	}
-	tw_setup_wmarks(zones, n, sc->min_free_kbytes, sc->scale, 12, true);
+	tw_setup_wmarks(zones, n, sc->min_free_kbytes, sc->scale, 12, skips_movable);
 	for (size_t i = 0; i < n; i++) {
 		const struct snap_zoneinfo_zone *k = &zi->zones[i];
 		uint64_t b = k->boost == SNAP_NONE ? 0 : k->boost;
@@ -1850,7 +1860,8 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			ret = snap_err(err, s, zsec[k], "zoneinfo", &se);
 			break;
 		}
-		check_wmarks(rep, &zi, best, s->ts_first);
+		check_wmarks(rep, &zi, lowmem_skips_movable(arc_reader_meta(r, "host.release")),
+			     best, s->ts_first);
 		if (k == 0 && rep->have_kpageflags && start_bi >= 0) {
 			/* the initial state needs the start zoneinfo: parse the buddyinfo now */
 			const struct arc_section *bs = arc_reader_section(r, start_bi);

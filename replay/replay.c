@@ -188,6 +188,7 @@ struct cpu_state {
 	struct tw_zone *fzone; /* a free to the pcp lists whose drain is being counted */
 	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
 	uint64_t drained;
+	int drain_owner; /* whose lists the drain in progress here empties; -1 when none */
 	/* a block taken normally, unless the next event here is its claim's extfrag */
 	bool take_open;
 	bool after_extfrag; /* 6.1-6.9: the block taken next is the fallback just scored */
@@ -757,6 +758,10 @@ static bool predict_kswapd_wake(struct lockstep_ctx *c, int node, unsigned int o
 				c->kswapd_busy[node] = false;
 		if (c->kswapd_busy[node])
 			return false;
+		/* balance_pgdat() ends with clear_reclaim_active() */
+		for (size_t i = 0; i < c->nr_zones; i++)
+			if (c->meta[i].node == node)
+				c->zones[i].reclaim_active = false;
 	}
 	for (size_t i = 0; i < c->nr_zones; i++) {
 		const struct tw_zone *z = &c->zones[i];
@@ -1203,20 +1208,32 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 	if (z && z->pcp && tw_zone_has(z, pfn)) {
 		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
 
+		struct cpu_state *cs = rec->cpu < c->nr_cpus ? &c->cpus[rec->cpu] : NULL;
+
 		d->drains++;
 		if (p->state == TW_PG_PCP) {
 			owner = p->cpu;
 			d->drain_tail += tw_pcp_last(z, p->cpu, p->mt) == pfn;
 			tw_pcp_del(z, pfn);
 		} else {
+			/*
+			 * A page the twin did not list: drain_all_pages() drains other CPUs' lists
+			 * from this one, a list at a time, so it belongs to the owner of the pages
+			 * drained just before it, if the twin knew one.
+			 */
 			d->unknown++;
 			d->unknown_recognised += (p->flags & TW_PF_START_PCP) != 0;
+			if (cs && cs->drain_owner >= 0)
+				owner = (unsigned int)cs->drain_owner;
 		}
+		if (cs)
+			cs->drain_owner = (int)owner;
 		z->pages[pfn - z->start_pfn].flags &= ~TW_PF_START_PCP;
 		if (owner < z->nr_cpus)
 			z->pcp[owner].count -= 1ll << order;
-		if (rec->cpu < c->nr_cpus && c->cpus[rec->cpu].drain_pred >= 0)
-			c->cpus[rec->cpu].drained += 1ull << order;
+		/* the drain of the free just committed here is of this CPU's own lists */
+		if (cs && cs->drain_pred >= 0 && owner == rec->cpu)
+			cs->drained += 1ull << order;
 		else
 			d->drains_other++;
 	}
@@ -1432,7 +1449,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		goto out;
 	}
 	for (unsigned int k = 0; k < c->nr_cpus; k++)
-		c->cpus[k].drain_pred = -1;
+		c->cpus[k].drain_pred = c->cpus[k].drain_owner = -1;
 	for (size_t i = 0, idx = 0; i < zi.nr_zones && c->nr_zones < TW_MAX_ZONES; i++) {
 		const struct snap_zoneinfo_zone *zz = &zi.zones[i];
 		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
@@ -1583,6 +1600,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			if (rec.kind != EV_MM_PAGE_PCPU_DRAIN &&
 			    rec.kind != EV_MM_PAGE_FREE_BATCHED)
 				close_free(c, &rec, rec.cpu);
+			if (rec.kind != EV_MM_PAGE_PCPU_DRAIN)
+				c->cpus[rec.cpu].drain_owner = -1;
 		}
 		switch (rec.kind) {
 		case EV_MM_PAGE_ALLOC_ZONE_LOCKED: {

@@ -63,6 +63,13 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o)
 
 		an->complete_until = v ? strtoull(v, NULL, 10) : 0;
 	}
+	{
+		const char *v = arc_reader_meta(r, "host.release");
+		unsigned int major, minor;
+
+		if (v && sscanf(v, "%u.%u", &major, &minor) == 2)
+			an->kver = major * 1000 + minor;
+	}
 	if (an->o.top <= 0)
 		an->o.top = 10;
 	an_lat_init(&an->rc.dr_lat);

@@ -170,6 +170,7 @@ struct an_count {
 struct an_ctx {
 	struct arc_reader *r;
 	struct an_options o;
+	unsigned int kver; /* the recorded kernel's version as major * 1000 + minor; 0 unknown */
 	struct ev_reader *ev;
 	/* events */
 	uint64_t nr_events, first_ts, last_ts;

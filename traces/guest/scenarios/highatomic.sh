@@ -4,7 +4,8 @@
 # How: free memory cut into order-0 holes (half of it taken with every other page given
 # back); then vm.min_free_kbytes raised to 80 % of what is free, so free memory sits between
 # the min and low watermarks and every allocation takes the slow path (with no swap and
-# little page cache, kswapd cannot lift it); then four ping floods of 65000-byte packets on
+# little page cache, kswapd cannot lift it); vm.lowmem_reserve_ratio at 1 keeps the DMA
+# zone, nearly all free, out of DMA32's fallbacks, where the fast path would succeed; then four ping floods of 65000-byte packets on
 # the loopback device for 5 s (2 s with --quick): each echo reply is built in softirq
 # context by the ICMP socket, whose allocations are GFP_ATOMIC, as order-3 pages. The
 # "Number of blocks type" table of /proc/pagetypeinfo at the end goes to the output.
@@ -16,6 +17,7 @@ scn_setup() {
 	HOLES=$(( $(mem_free_kb) / 1024 / 2 ))
 	SECS=$([ "$QUICK" = 1 ] && echo 2 || echo 5)
 	OLD_MIN=$(cat /proc/sys/vm/min_free_kbytes)
+	set_vm lowmem_reserve_ratio "$(sed 's/[0-9][0-9]*/1/g' /proc/sys/vm/lowmem_reserve_ratio)"
 }
 scn_workload() {
 	cat <<EOT

@@ -88,6 +88,18 @@ void an_compact_maybe_close(struct an_ctx *an, const struct ev_record *rec, stru
 	attempt_close(an, t, false);
 }
 
+static enum caller caller_of(const struct an_task *t);
+
+/*
+ * Whether proactive compaction's scans reach KCOMPACTD_MIGRATE/FREE_SCANNED: 6.1's
+ * proactive_compact_node() does not count them, 6.12's compact_node(pgdat, true) does.
+ * Kernels in between are not checked and taken to count them; unknown versions too.
+ */
+static bool kcompactd_counts_proactive(const struct an_ctx *an)
+{
+	return !an->kver || an->kver >= 6012;
+}
+
 /*
  * compact_zone() adds the run's scanner totals to COMPACTMIGRATE/FREE_SCANNED as it ends,
  * kcompactd then to its own counters: count them at the end event, so that a snapshot taken
@@ -97,7 +109,7 @@ static void scanned_flush(struct an_ctx *an, struct an_task *t)
 {
 	an_xc_add(an, AN_XC_COMPACT_MIGRATE_SCANNED, t->run_migrate_scanned);
 	an_xc_add(an, AN_XC_COMPACT_FREE_SCANNED, t->run_free_scanned);
-	if (t->kcompactd) {
+	if (t->kcompactd && (caller_of(t) != C_PROACTIVE || kcompactd_counts_proactive(an))) {
 		an_xc_add(an, AN_XC_COMPACT_DAEMON_MIGRATE_SCANNED, t->run_migrate_scanned);
 		an_xc_add(an, AN_XC_COMPACT_DAEMON_FREE_SCANNED, t->run_free_scanned);
 	}

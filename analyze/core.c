@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <event-parse.h>
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
@@ -62,6 +63,13 @@ struct an_ctx *an_new(struct arc_reader *r, const struct an_options *o)
 		const char *v = arc_reader_meta(r, "complete_until_ns");
 
 		an->complete_until = v ? strtoull(v, NULL, 10) : 0;
+	}
+	{
+		const char *v = arc_reader_meta(r, "host.release");
+		unsigned int major, minor;
+
+		if (v && sscanf(v, "%u.%u", &major, &minor) == 2)
+			an->kver = major * 1000 + minor;
 	}
 	if (an->o.top <= 0)
 		an->o.top = 10;
@@ -415,6 +423,17 @@ static char *strndup_(const char *s, size_t n)
 	return d;
 }
 
+/* Bit 0 of /sys/kernel/mm/lru_gen/enabled ("enabled=0x0007" in the snapshot): MGLRU on. */
+static bool lru_gen_enabled(const char *data, size_t len)
+{
+	static const char key[] = "enabled=";
+
+	for (size_t i = 0; i + sizeof(key) - 1 < len; i++)
+		if ((i == 0 || data[i - 1] == '\n') && !strncmp(data + i, key, sizeof(key) - 1))
+			return strtoul(data + i + sizeof(key) - 1, NULL, 16) & 1;
+	return false;
+}
+
 static int read_snapshots(struct an_ctx *an, struct arc_error *err)
 {
 	struct snap_pagetypeinfo pt;
@@ -498,6 +517,8 @@ static int read_snapshots(struct an_ctx *an, struct arc_error *err)
 				snprintf(err->msg, sizeof(err->msg), "out of memory");
 				goto out;
 			}
+		} else if (!strcmp(b.name, "lru_gen") && !strcmp(b.tag, "start")) {
+			an->mglru = lru_gen_enabled(b.data, b.len);
 		} else if (!strcmp(b.name, "sysctl_vm")) {
 			char *t = strndup_(b.data, b.len);
 
@@ -677,6 +698,8 @@ int an_run(struct an_ctx *an, struct arc_error *err)
 	an->ev = ev_reader_open(an->r, err);
 	if (!an->ev)
 		return err->code ? err->code : -EBADMSG;
+	an->fast_isolate_traced = tep_find_event_by_name(ev_reader_tep(an->ev), "compaction",
+							 "mm_compaction_fast_isolate_freepages");
 	while ((ret = ev_reader_next(an->ev, &rec, err)) > 0) {
 		struct an_task *t;
 

@@ -23,13 +23,17 @@
  *  pgsteal_<who>      the same call's nr_reclaimed (mm_vmscan_lru_shrink_inactive).        exact
  *  pgscan/steal_anon|file   the same, cgroup reclaim included, by list type.              exact
  *  pgrefill           shrink_active_list(): lru_isolate of an active list.               exact
+ *                     With MGLRU on (lru_gen enabled, as in Debian's 6.12): scan_folios()'s
+ *                     lru_isolate counts nr_taken as pgscan, the sorted rest as pgrefill.
  *  pgdeactivate       shrink_active_list()'s nr_deactivated, plus deactivations outside
  *                     reclaim (mm/swap.c) that no event shows.                     events <=
  *  pageoutrun         balance_pgdat(): one per mm_vmscan_kswapd_wake.                    exact
  *  compact_stall/success/fail   rebuilt per direct attempt, see compaction.c.            exact
  *  compact_daemon_wake          one per mm_compaction_kcompactd_wake.                    exact
  *  compact_free_scanned         isolate_freepages + fast_isolate_freepages nr_scanned;
- *                     compact_daemon_free_scanned: those of kcompactd.                    exact
+ *                     compact_daemon_free_scanned: those of kcompactd (before 6.12 not
+ *                     those of proactive runs).                                         exact
+ *                     Without the fast_isolate_freepages event (6.1): events <=.
  *  compact_migrate_scanned      isolate_migratepages nr_scanned; fast_find_migrateblock()
  *                     scans without an event.                                      events <=
  *  compact_isolated   nr_taken of the three isolate events.                              exact
@@ -82,6 +86,21 @@ static bool traced(const struct an_ctx *an, size_t i)
 	       (!an->complete_until || an->vm[i].ts <= an->complete_until);
 }
 
+/*
+ * The counter's kind in the recorded kernel. fast_isolate_freepages() scans and isolates free
+ * pages too; 6.1 has no event there (6.12 has mm_compaction_fast_isolate_freepages), so
+ * there, or when the event was not recorded, the events see less than the free scanner's
+ * counters.
+ */
+static enum an_xc_kind kind_of(const struct an_ctx *an, int x)
+{
+	if (!an->fast_isolate_traced &&
+	    (x == AN_XC_COMPACT_FREE_SCANNED || x == AN_XC_COMPACT_DAEMON_FREE_SCANNED ||
+	     x == AN_XC_COMPACT_ISOLATED))
+		return AN_XC_LOWER;
+	return xc_info[x].kind;
+}
+
 static enum an_xc_verdict verdict(enum an_xc_kind kind, uint64_t ev, uint64_t vm)
 {
 	switch (kind) {
@@ -122,7 +141,8 @@ static int group_index(const enum an_xc *g, int x)
 }
 
 /* Counter X's verdict over range R; *acc: the lost pages it accounts for. */
-static enum an_xc_verdict judge(const struct xc_range *r, int x, uint64_t *acc)
+static enum an_xc_verdict judge(const struct an_ctx *an, const struct xc_range *r, int x,
+				uint64_t *acc)
 {
 	uint64_t lost = r->lost[0] + r->lost[1], short_sum = 0;
 	int i;
@@ -135,7 +155,7 @@ static enum an_xc_verdict judge(const struct xc_range *r, int x, uint64_t *acc)
 		return r->ev[x] + *acc == r->vm[x] ? AN_XC_AGREE : AN_XC_DIFFER;
 	}
 	if (!lost)
-		return verdict(xc_info[x].kind, r->ev[x], r->vm[x]);
+		return verdict(kind_of(an, x), r->ev[x], r->vm[x]);
 	if ((i = group_index(steal_by, x)) >= 0) {
 		for (int k = 0; k < 3; k++) {
 			if (!r->have[steal_by[k]] || r->ev[steal_by[k]] > r->vm[steal_by[k]])
@@ -154,7 +174,7 @@ static enum an_xc_verdict judge(const struct xc_range *r, int x, uint64_t *acc)
 	} else if (x == AN_XC_PGSCAN_ANON || x == AN_XC_PGSCAN_FILE) {
 		*acc = r->lost[x == AN_XC_PGSCAN_FILE];
 	} else if (x != AN_XC_PGREFILL) {
-		return verdict(xc_info[x].kind, r->ev[x], r->vm[x]);
+		return verdict(kind_of(an, x), r->ev[x], r->vm[x]);
 	}
 	return r->ev[x] + *acc == r->vm[x]  ? AN_XC_AGREE
 	       : r->ev[x] + *acc < r->vm[x] ? AN_XC_BOUNDED
@@ -248,7 +268,7 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 	an_out_table(o, "counters", NULL, cols, 7);
 	for (int x = 0; x < AN_NR_XC; x++) {
 		uint64_t acc;
-		enum an_xc_verdict v = judge(r, x, &acc);
+		enum an_xc_verdict v = judge(an, r, x, &acc);
 
 		if (v == AN_XC_NA)
 			na++;
@@ -258,7 +278,7 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 			bounded++;
 		else
 			differ++;
-		an_out_row(o, xc_info[x].name, kind_names[xc_info[x].kind], r->ev[x], acc, r->vm[x],
+		an_out_row(o, xc_info[x].name, kind_names[kind_of(an, x)], r->ev[x], acc, r->vm[x],
 			   (int64_t)(r->ev[x] - r->vm[x]), verdict_names[v]);
 	}
 	an_out_table_end(o);
@@ -274,7 +294,7 @@ void an_print_crosscheck(struct an_ctx *an, struct an_out *o)
 		range_fill(an, i, i + 1, r);
 		for (int x = 0; x < AN_NR_XC; x++) {
 			uint64_t acc;
-			enum an_xc_verdict v = judge(r, x, &acc);
+			enum an_xc_verdict v = judge(an, r, x, &acc);
 
 			if (v == AN_XC_NA ||
 			    ((v == AN_XC_AGREE || v == AN_XC_BOUNDED) && !an_out_json(o)))

@@ -176,6 +176,9 @@ struct an_count {
 struct an_ctx {
 	struct arc_reader *r;
 	struct an_options o;
+	unsigned int kver; /* the recorded kernel's version as major * 1000 + minor; 0 unknown */
+	bool mglru;	   /* lru_gen enabled at the start: LRU isolation is scan_folios()' */
+	bool fast_isolate_traced; /* the archive has mm_compaction_fast_isolate_freepages' format */
 	struct ev_reader *ev;
 	/* events */
 	uint64_t nr_events, first_ts, last_ts;

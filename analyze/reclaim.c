@@ -73,6 +73,23 @@ static void direct_end(struct an_ctx *an, const struct ev_record *rec, struct an
 	t->dr_begin = 0;
 }
 
+/*
+ * mirrors mm/vmscan.c:scan_folios(), MGLRU, 6.12: one isolate event per batch, whose scanned
+ * folios were isolated (PGSCAN_<reclaimer>, PGSCAN_ANON/FILE), skipped for their zone, or
+ * sorted into another generation (PGREFILL); cgroup reclaim counts only PGSCAN_ANON/FILE.
+ */
+static void lru_gen_isolate_xc(struct an_ctx *an, const struct ev_record *rec, int r, int64_t lru)
+{
+	uint64_t scanned = ev_u64(rec, EVF_NR_SCANNED), taken = ev_u64(rec, EVF_NR_TAKEN);
+	uint64_t skipped = ev_u64(rec, EVF_NR_SKIPPED);
+
+	an_xc_add(an, LRU_IS_FILE(lru) ? AN_XC_PGSCAN_FILE : AN_XC_PGSCAN_ANON, taken);
+	if (scan_xc[r] != AN_NR_XC)
+		an_xc_add(an, scan_xc[r], taken);
+	if (r != AN_RECLAIMER_MEMCG && scanned >= taken + skipped)
+		an_xc_add(an, AN_XC_PGREFILL, scanned - taken - skipped);
+}
+
 void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_task *t)
 {
 	struct an_reclaim *rc = &an->rc;
@@ -149,7 +166,9 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 		rc->iso[r][lru].scanned += v;
 		rc->iso[r][lru].taken += ev_u64(rec, EVF_NR_TAKEN);
 		rc->iso[r][lru].skipped += ev_u64(rec, EVF_NR_SKIPPED);
-		if (LRU_IS_ACTIVE(lru)) {
+		if (an->mglru) {
+			lru_gen_isolate_xc(an, rec, r, lru);
+		} else if (LRU_IS_ACTIVE(lru)) {
 			/* shrink_active_list(): PGREFILL, not for cgroup reclaim */
 			if (r != AN_RECLAIMER_MEMCG)
 				an_xc_add(an, AN_XC_PGREFILL, v);
@@ -159,6 +178,8 @@ void an_reclaim_event(struct an_ctx *an, const struct ev_record *rec, struct an_
 			an_xc_add(an, LRU_IS_FILE(lru) ? AN_XC_PGSCAN_FILE : AN_XC_PGSCAN_ANON, v);
 			if (scan_xc[r] != AN_NR_XC)
 				an_xc_add(an, scan_xc[r], v);
+		}
+		if (!LRU_IS_ACTIVE(lru) && lru != 4) {
 			if (r == AN_RECLAIMER_KSWAPD)
 				rc->bin_scan_k[an_bin(an, rec->ts)] += v;
 			else

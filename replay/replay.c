@@ -1378,6 +1378,16 @@ static bool in_picture(const struct snap_sections *ss, const struct ev_record *r
 	return false;
 }
 
+/* Does the recorded kernel tune pcp high and batch (6.7+)? */
+static bool pcp_autotune(const char *release)
+{
+	unsigned int major = 0, minor = 0;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) < 2)
+		return false; /* then the zoneinfo decides: kernels that print high_min tune */
+	return major > 6 || (major == 6 && minor >= 7);
+}
+
 /* Which fallback the recorded kernel has, from its release ("6.12.43+deb12-amd64"). */
 static int fallback_policy(const char *release)
 {
@@ -1411,6 +1421,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	struct snap_zoneinfo zi;
 	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
+	bool autotune;
 	struct ev_reader *ev = NULL;
 	struct ev_record rec;
 	void *buf = NULL;
@@ -1424,6 +1435,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	c->rep = rep;
 	c->log = opts ? opts->log : NULL;
 	c->fb_policy = fallback_policy(arc_reader_meta(r, "host.release"));
+	autotune = pcp_autotune(arc_reader_meta(r, "host.release"));
 	snap_pagetypeinfo_init(&pt);
 	snap_pagetypeinfo_init(&ptn);
 	if (start_pt >= 0) {
@@ -1496,10 +1508,26 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			tp->count = (int64_t)sp->count;
 			tp->high = (int64_t)sp->high;
 			tp->batch = (int64_t)sp->batch;
-			if (sp->high_min != SNAP_NONE)
+			if (sp->high_min != SNAP_NONE || autotune)
 				z->pcp_autotune = true;
 			tp->high_min = sp->high_min == SNAP_NONE ? tp->high : (int64_t)sp->high_min;
 			tp->high_max = sp->high_max == SNAP_NONE ? tp->high : (int64_t)sp->high_max;
+			if (autotune && sp->high_min == SNAP_NONE && zz->low != SNAP_NONE) {
+				/*
+				 * 6.7-6.12 (at least) tune without printing the bounds:
+				 * zone_highsize() gives them, the low watermark and an eighth of
+				 * the managed pages shared by the node's CPUs, at least four
+				 * batches.
+				 */
+				uint64_t boost = zz->boost == SNAP_NONE ? 0 : zz->boost;
+				int64_t ncpu = (int64_t)(zz->nr_pcp ? zz->nr_pcp : 1);
+				int64_t four = tp->batch << 2;
+
+				tp->high_min = (int64_t)(zz->low - boost) / ncpu;
+				tp->high_max = (int64_t)(zz->managed / 8) / ncpu;
+				tp->high_min = tp->high_min > four ? tp->high_min : four;
+				tp->high_max = tp->high_max > four ? tp->high_max : four;
+			}
 		}
 		if (pt.nr_zones)
 			infer_block_types(c, z, &range,

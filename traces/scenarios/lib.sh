@@ -98,7 +98,8 @@ add_swapfile() {
 	undo_push "swapoff '$f'"
 	dd if=/dev/zero of="$f" bs=1M count="$1" status=none || scn_die "cannot write $f"
 	chmod 600 "$f"
-	mkswap -q "$f" >/dev/null || scn_die "mkswap failed"
+	# no -q: busybox mkswap (in the guests of traces/guest) does not have it
+	mkswap "$f" >/dev/null || scn_die "mkswap failed"
 	swapon "$f" || scn_die "swapon failed"
 	scn_log "swap file of $1 MiB"
 }

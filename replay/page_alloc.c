@@ -135,16 +135,11 @@ static bool mt_mergeable(unsigned int mt)
 	return mt < TW_MT_PCPTYPES; /* mirrors migratetype_is_mergeable() */
 }
 
-/* mirrors __add_to_free_list(): at the head, or the tail when TAIL */
-static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, unsigned int mt,
-			     bool tail)
+/* Link page I into list L at its head, or its tail when TAIL (list_add / list_add_tail). */
+static void list_link(struct tw_zone *z, struct tw_list *l, uint32_t i, bool tail)
 {
 	struct tw_page *p = &z->pages[i];
-	struct tw_list *l = &z->free[order][mt];
 
-	p->state = TW_PG_FREE;
-	p->order = order;
-	p->mt = mt;
 	if (tail) {
 		p->next = TW_NIL;
 		p->prev = l->tail;
@@ -163,15 +158,12 @@ static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, 
 		l->head = i;
 	}
 	l->nr++;
-	z->nr_free[order]++;
-	z->free_pages += 1ull << order;
 }
 
-/* mirrors __del_page_from_free_list() */
-static void del_from_free_list(struct tw_zone *z, uint32_t i)
+/* Unlink page I from list L (list_del). */
+static void list_unlink(struct tw_zone *z, struct tw_list *l, uint32_t i)
 {
 	struct tw_page *p = &z->pages[i];
-	struct tw_list *l = &z->free[p->order][p->mt];
 
 	if (p->prev != TW_NIL)
 		z->pages[p->prev].next = p->next;
@@ -182,10 +174,33 @@ static void del_from_free_list(struct tw_zone *z, uint32_t i)
 	else
 		l->tail = p->prev;
 	l->nr--;
+	p->next = p->prev = TW_NIL;
+}
+
+/* mirrors __add_to_free_list(): at the head, or the tail when TAIL */
+static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, unsigned int mt,
+			     bool tail)
+{
+	struct tw_page *p = &z->pages[i];
+	struct tw_list *l = &z->free[order][mt];
+
+	p->state = TW_PG_FREE;
+	p->order = order;
+	p->mt = mt;
+	list_link(z, l, i, tail);
+	z->nr_free[order]++;
+	z->free_pages += 1ull << order;
+}
+
+/* mirrors __del_page_from_free_list() */
+static void del_from_free_list(struct tw_zone *z, uint32_t i)
+{
+	struct tw_page *p = &z->pages[i];
+
+	list_unlink(z, &z->free[p->order][p->mt], i);
 	z->nr_free[p->order]--;
 	z->free_pages -= 1ull << p->order;
 	p->state = TW_PG_USED;
-	p->next = p->prev = TW_NIL;
 }
 
 /* Is PFN the head of a free block of ORDER in this zone? mirrors page_is_buddy() */
@@ -435,49 +450,21 @@ int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_
 	p->order = order;
 	p->mt = pindex;
 	p->cpu = cpu;
-	if (tail) {
-		p->next = TW_NIL;
-		p->prev = l->tail;
-		if (l->tail != TW_NIL)
-			z->pages[l->tail].next = i;
-		else
-			l->head = i;
-		l->tail = i;
-	} else {
-		p->prev = TW_NIL;
-		p->next = l->head;
-		if (l->head != TW_NIL)
-			z->pages[l->head].prev = i;
-		else
-			l->tail = i;
-		l->head = i;
-	}
-	l->nr++;
+	list_link(z, l, i, tail);
 	return 0;
 }
 
 int tw_pcp_del(struct tw_zone *z, uint64_t pfn)
 {
 	struct tw_page *p;
-	struct tw_list *l;
 
 	if (!tw_zone_has(z, pfn))
 		return -ENOENT;
 	p = &z->pages[pfn - z->start_pfn];
 	if (p->state != TW_PG_PCP)
 		return -ENOENT;
-	l = &z->pcp[p->cpu].lists[p->mt];
-	if (p->prev != TW_NIL)
-		z->pages[p->prev].next = p->next;
-	else
-		l->head = p->next;
-	if (p->next != TW_NIL)
-		z->pages[p->next].prev = p->prev;
-	else
-		l->tail = p->prev;
-	l->nr--;
+	list_unlink(z, &z->pcp[p->cpu].lists[p->mt], pfn - z->start_pfn);
 	p->state = TW_PG_USED;
-	p->next = p->prev = TW_NIL;
 	return 0;
 }
 

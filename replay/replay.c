@@ -166,6 +166,9 @@ static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t n
 	}
 }
 
+#define SEEN_TYPE 0x1 /* an event has shown the pageblock's type */
+#define SEEN_HOLE 0x2 /* no page of it exists (kpageflags: KPF_NOPAGE): not a pageblock */
+
 /* What the replay knows of one zone beyond the twin's state. */
 struct zone_meta {
 	int node;
@@ -216,7 +219,7 @@ struct lockstep_ctx {
 	size_t nr_zones;
 	struct cpu_state *cpus;
 	unsigned int nr_cpus;
-	uint8_t *seen[TW_MAX_ZONES]; /* per pageblock: an event has shown its type */
+	uint8_t *seen[TW_MAX_ZONES]; /* per pageblock: SEEN_* */
 	bool in_picture;	     /* the current event's buddy-side effect is in the picture */
 	/*
 	 * The recorded kernel's fallback: the 6.15 (and 6.12.29+) claim/steal split, 6.1-6.9's
@@ -318,6 +321,45 @@ static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *
 	return 0;
 }
 
+/* Was PFN in the start picture (the recorder reads only the ranges the kernel has)? */
+static bool in_start_picture(const struct snap_sections *ss, uint64_t pfn)
+{
+	for (size_t i = 0; i < ss->nr_kpf; i++)
+		if (pfn >= ss->kpf[i].base && pfn < ss->kpf[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * Pageblocks with no page at all (a hole in the zone's span: not in the picture, or no flag
+ * on any of its pages, KPF_NOPAGE or none, as a PCI hole shows): the kernel's block table
+ * does not count them (pfn_to_online_page() finds none, or a page of another zone).
+ */
+static void mark_holes(struct lockstep_ctx *c, struct tw_zone *z,
+		       const struct snap_kpf_range *range, const struct snap_sections *ss)
+{
+	uint64_t bsize = 1ull << z->pageblock_order, first = z->start_pfn & ~(bsize - 1);
+	uint64_t nb = (z->start_pfn + z->spanned - first + bsize - 1) / bsize;
+	uint8_t *seen = c->seen[z - c->zones];
+
+	for (uint64_t b = 0; b < nb; b++) {
+		uint64_t lo = first + b * bsize, pfn;
+
+		if (!in_start_picture(ss, lo) && !in_start_picture(ss, lo + bsize - 1)) {
+			seen[b] |= SEEN_HOLE;
+			continue;
+		}
+		for (pfn = lo; pfn < lo + bsize; pfn++)
+			if (tw_zone_has(z, pfn) && pfn >= range->base_pfn &&
+			    pfn < range->base_pfn + range->nr &&
+			    range->flags[pfn - range->base_pfn] &&
+			    !(range->flags[pfn - range->base_pfn] & (1ull << SNAP_KPF_NOPAGE)))
+				break;
+		if (pfn == lo + bsize)
+			seen[b] |= SEEN_HOLE;
+	}
+}
+
 /* A pageblock's page flags, for infer_block_types(). */
 struct block_score {
 	uint64_t pfn;
@@ -380,6 +422,10 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
 		uint64_t lo = first + b * bsize, hi = lo + bsize;
 
 		bs[b].pfn = lo;
+		if (c->seen[z - c->zones][b] & SEEN_HOLE) {
+			bs[b].score = INT32_MIN; /* not a pageblock at all */
+			continue;
+		}
 		for (uint64_t pfn = lo; pfn < hi && pfn < range->base_pfn + range->nr; pfn++) {
 			uint64_t f;
 
@@ -415,9 +461,9 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 	uint8_t *seen = c->seen[z - c->zones];
 	uint64_t b = (pfn >> z->pageblock_order) - (z->start_pfn >> z->pageblock_order);
 
-	if (mt < TW_NR_MT && seen && !seen[b]) {
+	if (mt < TW_NR_MT && seen && !(seen[b] & SEEN_TYPE)) {
 		/* the first word on this block: was the start guess right? */
-		seen[b] = 1;
+		seen[b] |= SEEN_TYPE;
 		c->rep->ls.type_checks++;
 		c->rep->ls.type_agree += tw_block_mt(z, pfn) == mt;
 	}
@@ -1334,6 +1380,34 @@ static void compare_blocks(struct lockstep_ctx *c, const struct ev_record *rec,
 				ttotal += t;
 			}
 		}
+		/* pageblocks per type, counted as pagetypeinfo_showblockcount_print() does */
+		if (pz->block_mts) {
+			uint64_t tcount[TW_NR_MT] = {0}, bdiff = 0, pb = 1ull << z->pageblock_order;
+
+			for (uint64_t pfn = z->start_pfn; pfn < z->start_pfn + z->spanned;
+			     pfn += pb)
+				if (!(c->seen[i][(pfn >> z->pageblock_order) -
+						 (z->start_pfn >> z->pageblock_order)] &
+				      SEEN_HOLE))
+					tcount[tw_block_mt(z, pfn)]++;
+			for (unsigned int m = 0; m < TW_NR_MT; m++) {
+				int k = snap_pagetypeinfo_mt(pt, tw_mt_name(m));
+
+				if (k >= 0 && (pz->block_mts & (1u << k)))
+					bdiff += tcount[m] > pz->blocks[k]
+						     ? tcount[m] - pz->blocks[k]
+						     : pz->blocks[k] - tcount[m];
+			}
+			ls->bt_snapshots++;
+			ls->bt_exact += bdiff == 0;
+			ls->bt_diff += bdiff;
+			if (c->log) {
+				char k[24];
+
+				snprintf(k, sizeof(k), "%" PRIu64, bdiff);
+				log_line(c, rec, "blocktypes", z, 0, "-", "-", k, bdiff == 0);
+			}
+		}
 		ls->blk_snapshots++;
 		ls->blk_cells += cells;
 		ls->blk_exact += exact;
@@ -1529,6 +1603,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				tp->high_max = tp->high_max > four ? tp->high_max : four;
 			}
 		}
+		mark_holes(c, z, &range, ss);
 		if (pt.nr_zones)
 			infer_block_types(c, z, &range,
 					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);

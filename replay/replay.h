@@ -159,6 +159,8 @@ struct tw_lockstep {
 	/* free blocks per order x migratetype vs every pagetypeinfo after the start (class 2) */
 	uint64_t blk_snapshots, blk_cells, blk_exact; /* zone snapshots, order x type cells */
 	uint64_t blk_kernel, blk_absdiff; /* blocks the kernel listed; |twin - kernel| */
+	/* pageblocks per type vs pagetypeinfo's block table: zone snapshots, exact, |diff| */
+	uint64_t bt_snapshots, bt_exact, bt_diff;
 	struct tw_pcp_diff pcp;
 	struct tw_kswapd_diff kswapd;
 	struct tw_fallback_diff fallback;

@@ -161,6 +161,10 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       " the kernel listed\n",
 	       ls->blk_snapshots, ls->blk_exact, ls->blk_cells, pct(ls->blk_exact, ls->blk_cells),
 	       ls->blk_absdiff, ls->blk_kernel);
+	printf("  pageblocks per type vs pagetypeinfo's block table (class 2): %" PRIu64
+	       " of %" PRIu64 " zone snapshots exact; the twin's counts differ by %" PRIu64
+	       " blocks in all\n",
+	       ls->bt_exact, ls->bt_snapshots, ls->bt_diff);
 	print_pcp(&ls->pcp);
 	if (ls->nr_inc)
 		printf("\n  first inputs the twin could not square with its state (all are counted "
@@ -398,6 +402,9 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "block_cells_exact", rep->ls.blk_exact);
 	json_uint(&j, "blocks_kernel", rep->ls.blk_kernel);
 	json_uint(&j, "blocks_difference", rep->ls.blk_absdiff);
+	json_uint(&j, "block_type_snapshots", rep->ls.bt_snapshots);
+	json_uint(&j, "block_type_exact", rep->ls.bt_exact);
+	json_uint(&j, "block_type_difference", rep->ls.bt_diff);
 	json_arr_begin(&j, "first_divergences");
 	for (unsigned int i = 0; i < rep->ls.nr_div; i++) {
 		const struct tw_divergence *d = &rep->ls.div[i];

@@ -71,6 +71,7 @@ for cls, key in (("kswapd", "slow_path"), ("kswapd-boost", "boost")):
     assert n[(cls,"ok")] == k[key]["both"] + k[key]["neither"], (cls, n, k)
     assert n[(cls,"DIFF")] == k[key]["twin_only"] + k[key]["kernel_only"], (cls, n, k)
 assert n[("blocks","ok")]+n[("blocks","DIFF")] == b["block_snapshots"], n
+assert n[("blocktypes","ok")] == b["block_type_exact"] and n[("blocktypes","ok")]+n[("blocktypes","DIFF")] == b["block_type_snapshots"], n
 f=d["fallbacks"]
 assert n[("fallback","ok")]+n[("fallback","DIFF")] == f["blocks_taken"], (n, f)' "$T/r.json" "$T/log"
 	ok $? "$b: --log has a well-formed line per decision, as many as the report counts"

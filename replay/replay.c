@@ -67,14 +67,26 @@ static uint64_t setting_after(const char *text, size_t len, const char *key)
 	return 0;
 }
 
-/* 6.2 stopped counting the Movable zone as lowmem in __setup_per_zone_wmarks(). */
-static bool lowmem_skips_movable(const char *release)
+/*
+ * The recorded kernel's version from its release ("6.12.43+deb12-amd64") as
+ * major << 16 | minor << 8 | patch (patch capped at 255), or 0 when it cannot be read.
+ */
+static unsigned int kernel_version(const char *release)
 {
-	unsigned int major = 0, minor = 0;
+	unsigned int major = 0, minor = 0, patch = 0;
 
-	if (!release || sscanf(release, "%u.%u", &major, &minor) < 2)
-		return true;
-	return major > 6 || (major == 6 && minor >= 2);
+	if (!release || sscanf(release, "%u.%u.%u", &major, &minor, &patch) < 2 || major > 255 ||
+	    minor > 255)
+		return 0;
+	return major << 16 | minor << 8 | (patch > 255 ? 255 : patch);
+}
+
+#define KV(a, b, c) ((a) << 16 | (b) << 8 | (c))
+
+/* 6.2 stopped counting the Movable zone as lowmem in __setup_per_zone_wmarks(). */
+static bool lowmem_skips_movable(unsigned int kv)
+{
+	return !kv || kv >= KV(6, 2, 0);
 }
 
 /* Class 1: mirror __setup_per_zone_wmarks() on this snapshot's zones, compare. */
@@ -447,7 +459,6 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
 	}
 	qsort(bs, nb, sizeof(*bs), by_score);
 	qsort(bs, nonmov, sizeof(*bs), by_slab_share);
-	k = 0;
 	for (k = 0; k < nonmov; k++)
 		tw_set_block_mt(z, bs[k].pfn < z->start_pfn ? z->start_pfn : bs[k].pfn,
 				k < want[TW_MT_RECLAIMABLE] ? TW_MT_RECLAIMABLE : TW_MT_UNMOVABLE);
@@ -1453,25 +1464,18 @@ static bool in_picture(const struct snap_sections *ss, const struct ev_record *r
 }
 
 /* Does the recorded kernel tune pcp high and batch (6.7+)? */
-static bool pcp_autotune(const char *release)
+static bool pcp_autotune(unsigned int kv)
 {
-	unsigned int major = 0, minor = 0;
-
-	if (!release || sscanf(release, "%u.%u", &major, &minor) < 2)
-		return false; /* then the zoneinfo decides: kernels that print high_min tune */
-	return major > 6 || (major == 6 && minor >= 7);
+	return kv >=
+	       KV(6, 7, 0); /* unknown: the zoneinfo decides (kernels printing high_min tune) */
 }
 
-/* Which fallback the recorded kernel has, from its release ("6.12.43+deb12-amd64"). */
-static int fallback_policy(const char *release)
+/* Which fallback the recorded kernel has. */
+static int fallback_policy(unsigned int kv)
 {
-	unsigned int major = 0, minor = 0, patch = 0;
-
-	if (!release || sscanf(release, "%u.%u.%u", &major, &minor, &patch) < 2)
+	if (!kv || kv >= KV(6, 15, 0) || (kv >= KV(6, 12, 29) && kv < KV(6, 13, 0)))
 		return FB_SPLIT; /* unknown: as the newest */
-	if (major > 6 || (major == 6 && minor >= 15) || (major == 6 && minor == 12 && patch >= 29))
-		return FB_SPLIT;
-	if (major < 6 || minor < 10)
+	if (kv < KV(6, 10, 0))
 		return FB_OLD;
 	return FB_UNSCORED;
 }
@@ -1495,6 +1499,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	struct snap_zoneinfo zi;
 	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
+	unsigned int kv;
 	bool autotune;
 	struct ev_reader *ev = NULL;
 	struct ev_record rec;
@@ -1508,8 +1513,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		return -ENOMEM;
 	c->rep = rep;
 	c->log = opts ? opts->log : NULL;
-	c->fb_policy = fallback_policy(arc_reader_meta(r, "host.release"));
-	autotune = pcp_autotune(arc_reader_meta(r, "host.release"));
+	kv = kernel_version(arc_reader_meta(r, "host.release"));
+	c->fb_policy = fallback_policy(kv);
+	autotune = pcp_autotune(kv);
 	snap_pagetypeinfo_init(&pt);
 	snap_pagetypeinfo_init(&ptn);
 	if (start_pt >= 0) {
@@ -1982,8 +1988,10 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			ret = snap_err(err, s, zsec[k], "zoneinfo", &se);
 			break;
 		}
-		check_wmarks(rep, &zi, lowmem_skips_movable(arc_reader_meta(r, "host.release")),
-			     best, s->ts_first);
+		check_wmarks(
+		    rep, &zi,
+		    lowmem_skips_movable(kernel_version(arc_reader_meta(r, "host.release"))), best,
+		    s->ts_first);
 		if (k == 0 && rep->have_kpageflags && start_bi >= 0) {
 			/* the initial state needs the start zoneinfo: parse the buddyinfo now */
 			const struct arc_section *bs = arc_reader_section(r, start_bi);

@@ -495,16 +495,18 @@ static void print_json(const char *path, const struct tw_report *rep)
 
 static void replay_usage(FILE *f)
 {
-	fprintf(f, "Usage: mmtwin replay [--json] [--log FILE] FILE\n\n"
-		   "Set the twin (a userspace model of the kernel's page allocator) up from an\n"
-		   "archive and compare its decisions with the kernel's. Built so far: watermarks\n"
-		   "against every zoneinfo snapshot, the initial free state against buddyinfo,\n"
-		   "lockstep buddy placement, the per-cpu lists (allocation source, refill size,\n"
-		   "pcp placement, drains) and free pages per zone during the run.\n\n"
-		   "Options:\n"
-		   "  -j, --json        machine-readable output (schema in mmtwin-replay(1))\n"
-		   "  -l, --log FILE    write one line per decision to FILE\n"
-		   "  -h, --help        this text\n");
+	fprintf(f,
+		"Usage: mmtwin replay [--json] [--log FILE] FILE\n\n"
+		"Set the twin (a userspace model of the kernel's page allocator) up from an\n"
+		"archive and compare its decisions with the kernel's: watermarks against every\n"
+		"zoneinfo snapshot, the initial free state against buddyinfo, and in lockstep\n"
+		"free pages, free blocks and pageblock types against the snapshots, the per-cpu\n"
+		"lists (allocation source, refill size, pcp placement, drains), buddy placement,\n"
+		"fallbacks and kswapd wake-ups.\n\n"
+		"Options:\n"
+		"  -j, --json        machine-readable output (schema in mmtwin-replay(1))\n"
+		"  -l, --log FILE    write one line per decision to FILE\n"
+		"  -h, --help        this text\n");
 }
 
 int cmd_replay(int argc, char **argv)

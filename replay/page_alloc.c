@@ -80,7 +80,16 @@ unsigned int tw_block_mt(const struct tw_zone *z, uint64_t pfn)
 
 void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt)
 {
-	z->block_mt[block_index(z, pfn)] = mt;
+	uint8_t *b = &z->block_mt[block_index(z, pfn)];
+	uint64_t pb = 1ull << z->pageblock_order;
+
+	/* the reserve follows the HighAtomic blocks, as reserve/unreserve keep it */
+	if (*b == TW_MT_HIGHATOMIC && mt != TW_MT_HIGHATOMIC)
+		z->nr_reserved_highatomic -=
+		    pb < z->nr_reserved_highatomic ? pb : z->nr_reserved_highatomic;
+	else if (*b != TW_MT_HIGHATOMIC && mt == TW_MT_HIGHATOMIC)
+		z->nr_reserved_highatomic += pb;
+	*b = (uint8_t)mt;
 }
 
 static void add_to_free_list(struct tw_zone *z, uint32_t i, unsigned int order, unsigned int mt,
@@ -920,7 +929,9 @@ void tw_setup_wmarks(struct tw_zone *zones, size_t nr, uint64_t min_free_kbytes,
 		struct tw_zone *z = &zones[i];
 		uint64_t tmp = lowmem ? pages_min * z->managed / lowmem : 0, d;
 
-		if (z->highmem_or_movable) {
+		/* 6.1 caps HighMem only; 6.2+ Movable too */
+		if (z->highmem_or_movable &&
+		    (lowmem_skips_movable || strcmp(z->name, "Movable") != 0)) {
 			/* a small fixed reserve: clamp(managed / 1024, SWAP_CLUSTER_MAX, 128) */
 			uint64_t m = z->managed / 1024;
 
@@ -936,4 +947,134 @@ void tw_setup_wmarks(struct tw_zone *zones, size_t nr, uint64_t min_free_kbytes,
 		z->wmark[TW_WMARK_PROMO] = z->wmark[TW_WMARK_HIGH] + d;
 		z->boost = 0;
 	}
+}
+
+uint64_t tw_highatomic_free(const struct tw_zone *z)
+{
+	uint64_t n = 0;
+
+	for (unsigned int o = 0; o < z->nr_orders; o++)
+		n += z->free[o][TW_MT_HIGHATOMIC].nr << o;
+	return n;
+}
+
+/* mirrors __zone_watermark_unusable_free() (no CMA pages in the twin) */
+static int64_t watermark_unusable_free(const struct tw_zone *z, unsigned int order,
+				       unsigned int alloc_flags)
+{
+	int64_t unusable = (1ll << order) - 1;
+
+	if (!(alloc_flags & TW_ALLOC_RESERVES))
+		unusable += (int64_t)(z->highatomic_free_only ? tw_highatomic_free(z)
+							      : z->nr_reserved_highatomic);
+	return unusable;
+}
+
+bool tw_zone_watermark_ok(const struct tw_zone *z, unsigned int order, uint64_t mark,
+			  unsigned int highest_zoneidx, unsigned int alloc_flags)
+{
+	int64_t min = (int64_t)mark;
+	int64_t free = (int64_t)z->free_pages - watermark_unusable_free(z, order, alloc_flags);
+	uint64_t reserve =
+	    highest_zoneidx < TW_MAX_NR_ZONES ? z->lowmem_reserve[highest_zoneidx] : 0;
+
+	if (alloc_flags & TW_ALLOC_RESERVES) {
+		if (alloc_flags & TW_ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & TW_ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & TW_ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free <= min + (int64_t)reserve)
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < z->nr_orders; o++) {
+		if (!z->nr_free[o])
+			continue;
+		for (unsigned int mt = 0; mt < TW_MT_PCPTYPES; mt++)
+			if (z->free[o][mt].nr)
+				return true;
+		if ((alloc_flags & TW_ALLOC_CMA) && z->free[o][TW_MT_CMA].nr)
+			return true;
+		if ((alloc_flags & (TW_ALLOC_HIGHATOMIC | TW_ALLOC_OOM)) &&
+		    z->free[o][TW_MT_HIGHATOMIC].nr)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * prep_move_freepages_block()'s bounds check (6.10+; move_freepages_block() before): the
+ * pageblock holding PFN lies wholly inside the zone.
+ */
+static bool block_in_zone(const struct tw_zone *z, uint64_t pfn)
+{
+	uint64_t n = 1ull << z->pageblock_order, start = pfn & ~(n - 1);
+
+	return start >= z->start_pfn && start + n <= z->start_pfn + z->spanned;
+}
+
+bool tw_reserve_highatomic(struct tw_zone *z, uint64_t pfn, unsigned int order, bool limit_61)
+{
+	uint64_t pb = 1ull << z->pageblock_order, max_managed;
+	unsigned int mt;
+
+	if (!tw_zone_has(z, pfn))
+		return false;
+	if (limit_61) {
+		max_managed = z->managed / 100 + pb;
+	} else {
+		if (z->managed / 100 < pb)
+			return false;
+		max_managed = (z->managed / 100 + pb - 1) & ~(pb - 1); /* ALIGN() */
+	}
+	if (z->nr_reserved_highatomic >= max_managed)
+		return false;
+	mt = tw_block_mt(z, pfn);
+	if (!mt_mergeable(mt))
+		return false;
+	if (order < z->pageblock_order) {
+		if (!block_in_zone(z, pfn))
+			return false;
+		tw_set_block_mt(z, pfn, TW_MT_HIGHATOMIC);
+		tw_move_free_block(z, pfn, TW_MT_HIGHATOMIC, true);
+	} else {
+		/* change_pageblock_range(): the allocated block spans whole pageblocks */
+		for (uint64_t q = pfn; q < pfn + (1ull << order) && tw_zone_has(z, q); q += pb)
+			tw_set_block_mt(z, q, TW_MT_HIGHATOMIC);
+	}
+	return true;
+}
+
+bool tw_unreserve_highatomic(struct tw_zone *z, unsigned int mt, bool force)
+{
+	uint64_t pb = 1ull << z->pageblock_order;
+
+	if (!force && z->nr_reserved_highatomic <= pb)
+		return false;
+	for (unsigned int o = 0; o < z->nr_orders; o++) {
+		const struct tw_list *l = &z->free[o][TW_MT_HIGHATOMIC];
+		uint64_t pfn;
+
+		if (l->head == TW_NIL)
+			continue;
+		pfn = z->start_pfn + l->head;
+		/* tw_set_block_mt() takes the block off nr_reserved_highatomic */
+		if (o < z->pageblock_order) {
+			if (!block_in_zone(z, pfn))
+				continue;
+			tw_set_block_mt(z, pfn, mt);
+			if (tw_move_free_block(z, pfn, mt, true))
+				return true;
+		} else {
+			tw_move_to_free_list(z, pfn, mt, true);
+			for (uint64_t q = pfn; q < pfn + (1ull << o) && tw_zone_has(z, q); q += pb)
+				tw_set_block_mt(z, q, mt);
+			return true;
+		}
+	}
+	return false;
 }

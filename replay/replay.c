@@ -182,12 +182,7 @@ static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t n
 #define SEEN_HOLE 0x2 /* no page of it exists (kpageflags: KPF_NOPAGE): not a pageblock */
 
 /* What the replay knows of one zone beyond the twin's state. */
-struct zone_meta {
-	int node;
-	unsigned int idx; /* zone index in its node: the zoneinfo order */
-	unsigned int nr_protection;
-	uint64_t protection[SNAP_MAX_ZONES]; /* lowmem_reserve[] */
-};
+#define TW_MAX_NODES 64 /* nodes the twin follows kswapd on */
 
 #define PREP_MAX 64 /* folio batches are 31 (PAGEVEC_SIZE); more means we lost track */
 
@@ -227,7 +222,6 @@ struct lockstep_ctx {
 	struct tw_report *rep;
 	FILE *log;
 	struct tw_zone zones[TW_MAX_ZONES];
-	struct zone_meta meta[TW_MAX_ZONES];
 	size_t nr_zones;
 	struct cpu_state *cpus;
 	unsigned int nr_cpus;
@@ -239,9 +233,8 @@ struct lockstep_ctx {
 	 * (6.10-6.14), whose fallbacks are not scored.
 	 */
 	enum { FB_SPLIT, FB_OLD, FB_UNSCORED } fb_policy;
-	uint64_t boost_factor;	/* vm.watermark_boost_factor */
-	bool kswapd_busy[64];	/* per node: kswapd is not waiting to be woken */
-	uint8_t kswapd_zid[64]; /* the highest zone it balances */
+	uint64_t boost_factor;		    /* vm.watermark_boost_factor */
+	struct tw_node nodes[TW_MAX_NODES]; /* by node id */
 	/* per pid (direct-mapped by pid): what the current allocation has done so far */
 	struct pid_state {
 		int pid;
@@ -319,9 +312,10 @@ static void inconsistent(struct lockstep_ctx *c, const struct ev_record *rec, un
 	i->order = order;
 }
 
-static const struct zone_meta *meta_of(const struct lockstep_ctx *c, const struct tw_zone *z)
+/* The node NID, or NULL outside the nodes the twin keeps. */
+static struct tw_node *node_of(struct lockstep_ctx *c, int nid)
 {
-	return &c->meta[z - c->zones];
+	return nid >= 0 && nid < TW_MAX_NODES ? &c->nodes[nid] : NULL;
 }
 
 static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *arg)
@@ -720,8 +714,8 @@ static int pcp_type(unsigned int mt)
 static bool zone_free_above(const struct lockstep_ctx *c, const struct tw_zone *z,
 			    unsigned int order, uint64_t mark, unsigned int highest_zoneidx)
 {
-	const struct zone_meta *m = meta_of(c, z);
-	uint64_t reserve = highest_zoneidx < m->nr_protection ? m->protection[highest_zoneidx] : 0;
+	uint64_t reserve =
+	    highest_zoneidx < TW_MAX_NR_ZONES ? z->lowmem_reserve[highest_zoneidx] : 0;
 	int64_t free = (int64_t)z->free_pages - ((1ll << order) - 1);
 
 	return free > (int64_t)(mark + reserve);
@@ -751,40 +745,6 @@ static void alloc_begins(struct lockstep_ctx *c, struct tw_zone *z, unsigned int
 		z->below_high = true;
 }
 
-/* Free pages on the HighAtomic lists: reserved, unusable without ALLOC_RESERVES. */
-static uint64_t highatomic_free(const struct tw_zone *z)
-{
-	uint64_t n = 0;
-
-	for (unsigned int o = 0; o < z->nr_orders; o++)
-		n += z->free[o][TW_MT_HIGHATOMIC].nr << o;
-	return n;
-}
-
-/*
- * mirrors __zone_watermark_ok() without reserve flags (the fast path's and
- * zone_watermark_ok_safe()'s view), 6.12-6.18: free pages above MARK plus the lowmem reserve
- * for HIGHEST_ZONEIDX once the request and the HighAtomic reserve are taken off, and for a
- * high order a free block of at least that order on a list it may use.
- */
-static bool zone_watermark_ok(const struct lockstep_ctx *c, const struct tw_zone *z,
-			      unsigned int order, uint64_t mark, unsigned int highest_zoneidx)
-{
-	const struct zone_meta *m = meta_of(c, z);
-	uint64_t reserve = highest_zoneidx < m->nr_protection ? m->protection[highest_zoneidx] : 0;
-	int64_t free = (int64_t)z->free_pages - ((1ll << order) - 1) - (int64_t)highatomic_free(z);
-
-	if (free <= (int64_t)(mark + reserve))
-		return false;
-	if (!order)
-		return true;
-	for (unsigned int o = order; o < z->nr_orders; o++)
-		for (unsigned int mt = 0; mt < TW_MT_PCPTYPES; mt++)
-			if (z->free[o][mt].nr)
-				return true;
-	return false;
-}
-
 /*
  * Would this allocation wake kswapd on NODE? The fast path fails when every zone of the node
  * up to HIGHEST_ZONEIDX is at or below its low watermark (boost included); the slow path then
@@ -795,68 +755,26 @@ static bool zone_watermark_ok(const struct lockstep_ctx *c, const struct tw_zone
 static bool predict_kswapd_wake(struct lockstep_ctx *c, int node, unsigned int order,
 				unsigned int highest_zoneidx)
 {
-	bool any = false, balanced = false, boosted = false;
+	struct tw_node *n = node_of(c, node);
 
-	if (node < 0 || node >= 64)
+	if (!n || !tw_kswapd_settle(n))
 		return false;
-	if (c->kswapd_busy[node]) {
-		/*
-		 * balance_pgdat() runs until a zone is above its high watermark (at order 0
-		 * once it has reclaimed compact_gap() pages, which the twin takes as done),
-		 * then kswapd waits on its queue again: it naps before the kswapd_sleep
-		 * event, and is woken from the nap as from sleep.
-		 */
-		for (size_t i = 0; i < c->nr_zones && c->kswapd_busy[node]; i++)
-			if (c->meta[i].node == node && c->meta[i].idx <= c->kswapd_zid[node] &&
-			    c->zones[i].managed &&
-			    zone_watermark_ok(c, &c->zones[i], 0,
-					      c->zones[i].wmark[TW_WMARK_HIGH] + c->zones[i].boost,
-					      c->kswapd_zid[node]))
-				c->kswapd_busy[node] = false;
-		if (c->kswapd_busy[node])
-			return false;
-		/* balance_pgdat() ends with clear_reclaim_active() */
-		for (size_t i = 0; i < c->nr_zones; i++)
-			if (c->meta[i].node == node)
-				c->zones[i].reclaim_active = false;
-	}
-	for (size_t i = 0; i < c->nr_zones; i++) {
-		const struct tw_zone *z = &c->zones[i];
-
-		if (c->meta[i].node != node || c->meta[i].idx > highest_zoneidx || !z->managed)
-			continue;
-		any = true;
-		if (zone_watermark_ok(c, z, order, z->wmark[TW_WMARK_LOW] + z->boost,
-				      highest_zoneidx))
-			return false; /* the fast path succeeds here */
-		balanced |= zone_watermark_ok(c, z, order, z->wmark[TW_WMARK_HIGH] + z->boost,
-					      highest_zoneidx);
-		boosted |= z->boost != 0;
-	}
-	return any && (!balanced || boosted);
+	return tw_fast_path_fails(n, order, highest_zoneidx, 0) &&
+	       tw_wakeup_kswapd(n, order, highest_zoneidx);
 }
 
-/*
- * kswapd's state from its events: woken (mm_vmscan_wakeup_kswapd) or balancing
- * (mm_vmscan_kswapd_wake) it is busy, and balance_pgdat() marks the zones it reclaims
- * (set_reclaim_active()); asleep (mm_vmscan_kswapd_sleep) it waits to be woken.
- */
+/* kswapd's events: mm_vmscan_wakeup_kswapd, mm_vmscan_kswapd_wake, mm_vmscan_kswapd_sleep. */
 static void kswapd_state(struct lockstep_ctx *c, const struct ev_record *rec)
 {
-	int nid = (int)ev_int(rec, EVF_NID);
-	bool busy = rec->kind != EV_KSWAPD_SLEEP;
-	unsigned int zid = busy ? (unsigned int)ev_u64(rec, EVF_ZID) : 0;
+	struct tw_node *n = node_of(c, (int)ev_int(rec, EVF_NID));
 
-	if (nid < 0 || nid >= 64)
+	if (!n)
 		return;
-	c->kswapd_busy[nid] = busy;
-	if (busy)
-		c->kswapd_zid[nid] = (uint8_t)(zid < 8 ? zid : 7);
-	if (rec->kind == EV_WAKEUP_KSWAPD)
-		return;
-	for (size_t i = 0; i < c->nr_zones; i++)
-		if (c->meta[i].node == nid)
-			c->zones[i].reclaim_active = busy && c->meta[i].idx <= zid;
+	tw_kswapd_event(n,
+			rec->kind == EV_KSWAPD_SLEEP	? TW_KSWAPD_SLEEPS
+			: rec->kind == EV_WAKEUP_KSWAPD ? TW_KSWAPD_WOKEN
+							: TW_KSWAPD_BALANCING,
+			rec->kind == EV_KSWAPD_SLEEP ? 0 : (unsigned int)ev_u64(rec, EVF_ZID));
 }
 
 static struct pid_state *pid_state(struct lockstep_ctx *c, int pid)
@@ -931,8 +849,7 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 		max_boost = pb;
 	z->boost = z->boost + pb < max_boost ? z->boost + pb : max_boost;
 	p = pid_state(c, rec->pid);
-	if (meta_of(c, z)->node >= 0 && meta_of(c, z)->node < 64 &&
-	    !c->kswapd_busy[meta_of(c, z)->node])
+	if (node_of(c, z->node) && node_of(c, z->node)->kswapd_waiting)
 		p->boost_wake = true;
 }
 
@@ -949,8 +866,7 @@ static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
 	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
 	if (!p->woke && (gfp & 0x800))
 		score_wake(c, rec, false, false,
-			   predict_kswapd_wake(c, z ? meta_of(c, z)->node : 0, order,
-					       gfp_highest_zoneidx(gfp)),
+			   predict_kswapd_wake(c, z ? z->node : 0, order, gfp_highest_zoneidx(gfp)),
 			   order);
 	p->woke = false;
 	p->boost_wake = false;
@@ -1368,8 +1284,7 @@ static void compare_blocks(struct lockstep_ctx *c, const struct ev_record *rec,
 
 	for (size_t i = 0; i < c->nr_zones; i++) {
 		const struct tw_zone *z = &c->zones[i];
-		const struct snap_pt_zone *pz =
-		    snap_pagetypeinfo_zone(pt, c->meta[i].node, z->name);
+		const struct snap_pt_zone *pz = snap_pagetypeinfo_zone(pt, z->node, z->name);
 		uint64_t cells = 0, exact = 0, diff = 0, ktotal = 0, ttotal = 0;
 
 		if (!pz)
@@ -1516,6 +1431,10 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	kv = kernel_version(arc_reader_meta(r, "host.release"));
 	c->fb_policy = fallback_policy(kv);
 	autotune = pcp_autotune(kv);
+	for (int nid = 0; nid < TW_MAX_NODES; nid++) {
+		c->nodes[nid].nid = nid;
+		c->nodes[nid].kswapd_waiting = true; /* until an event shows it busy */
+	}
 	snap_pagetypeinfo_init(&pt);
 	snap_pagetypeinfo_init(&ptn);
 	if (start_pt >= 0) {
@@ -1546,7 +1465,6 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		const struct snap_zoneinfo_zone *zz = &zi.zones[i];
 		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
 		struct tw_zone *z = &c->zones[c->nr_zones];
-		struct zone_meta *m = &c->meta[c->nr_zones];
 
 		idx = i && zi.zones[i - 1].node == zz->node ? idx + 1 : 0;
 		if (!zz->populated || !bz || zz->start_pfn == SNAP_NONE)
@@ -1570,10 +1488,13 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		z->highmem_or_movable =
 		    !strcmp(zz->name, "Movable") || !strcmp(zz->name, "HighMem");
 		z->boost = zz->boost == SNAP_NONE ? 0 : zz->boost;
-		m->node = zz->node;
-		m->idx = (unsigned int)idx;
-		m->nr_protection = zz->nr_protection;
-		memcpy(m->protection, zz->protection, sizeof(m->protection));
+		z->node = zz->node;
+		z->zone_idx = (unsigned int)idx;
+		for (size_t k = 0; k < zz->nr_protection && k < TW_MAX_NR_ZONES; k++)
+			z->lowmem_reserve[k] = zz->protection[k];
+		z->highatomic_free_only = !kv || kv >= KV(6, 12, 0);
+		if (node_of(c, z->node) && idx < TW_MAX_NR_ZONES)
+			node_of(c, z->node)->zones[idx] = z;
 		/*
 		 * pcp state the kernel prints; alloc_factor and free_count start at 0. Kernels
 		 * that print high_min and high_max tune high and batch (6.7+).
@@ -1646,7 +1567,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 
 		for (size_t i = 0; i < c->nr_zones; i++)
 			boosts[i] = c->zones[i].boost;
-		tw_setup_wmarks(c->zones, c->nr_zones, sc->min_free_kbytes, sc->scale, 12, true);
+		tw_setup_wmarks(c->zones, c->nr_zones, sc->min_free_kbytes, sc->scale, 12,
+				lowmem_skips_movable(kv));
 		for (size_t i = 0; i < c->nr_zones; i++)
 			c->zones[i].boost = boosts[i];
 	}

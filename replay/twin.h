@@ -101,8 +101,21 @@ struct tw_pcp {
 	bool free_high_batch;	   /* PCPF_FREE_HIGH_BATCH: depends on the cache size */
 };
 
+#define TW_MAX_NR_ZONES 8 /* zones in a node: MAX_NR_ZONES is at most 6 */
+
 struct tw_zone {
 	char name[16];
+	int node;	       /* the node it belongs to */
+	unsigned int zone_idx; /* zone_idx(): its index in the node (the zoneinfo order) */
+	uint64_t lowmem_reserve[TW_MAX_NR_ZONES]; /* by highest_zoneidx: zoneinfo's protection */
+	/*
+	 * zone->nr_reserved_highatomic: pages in MIGRATE_HIGHATOMIC pageblocks, kept by
+	 * tw_set_block_mt() (the kernel keeps it alongside the block types). How watermark
+	 * checks take them off: the free pages on the HighAtomic lists (nr_free_highatomic,
+	 * 6.12+) when highatomic_free_only, else the whole reserve (6.1-6.11).
+	 */
+	uint64_t nr_reserved_highatomic;
+	bool highatomic_free_only;
 	uint64_t start_pfn, spanned, present, managed;
 	unsigned int nr_orders;	      /* orders 0 .. nr_orders - 1 (NR_PAGE_ORDERS) */
 	unsigned int pageblock_order; /* 9 on x86-64 */
@@ -120,6 +133,28 @@ struct tw_zone {
 	bool below_high;     /* ZONE_BELOW_HIGH (6.7+) */
 	bool reclaim_active; /* ZONE_RECLAIM_ACTIVE: kswapd is balancing the node */
 };
+
+/*
+ * alloc_flags, as mm/internal.h has them (6.3+, and 6.1.y stable): the bits the twin's
+ * watermark checks and the highatomic reserve look at.
+ */
+#define TW_ALLOC_WMARK_MIN   0x00
+#define TW_ALLOC_WMARK_LOW   0x01
+#define TW_ALLOC_WMARK_HIGH  0x02
+#define TW_ALLOC_WMARK_MASK  0x03
+#define TW_ALLOC_OOM	     0x08 /* an OOM victim */
+#define TW_ALLOC_NON_BLOCK   0x10 /* the caller cannot block */
+#define TW_ALLOC_MIN_RESERVE 0x20 /* __GFP_HIGH: half the min reserve */
+#define TW_ALLOC_CMA	     0x80
+#define TW_ALLOC_HIGHATOMIC  0x200 /* may use, and reserves, MIGRATE_HIGHATOMIC blocks */
+#define TW_ALLOC_RESERVES                                                                          \
+	(TW_ALLOC_NON_BLOCK | TW_ALLOC_MIN_RESERVE | TW_ALLOC_HIGHATOMIC | TW_ALLOC_OOM)
+
+/* gfp bits (include/linux/gfp_types.h, the same 6.1-6.18) the twin decodes */
+#define TW_GFP_HIGH	      0x20
+#define TW_GFP_DIRECT_RECLAIM 0x400
+#define TW_GFP_KSWAPD_RECLAIM 0x800
+#define TW_GFP_NOMEMALLOC     0x10000
 
 /* Set up an empty zone (every page used) over [start, start + spanned). 0 or -ENOMEM/-EINVAL. */
 int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64_t spanned,
@@ -259,6 +294,88 @@ void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int 
  */
 void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
 			 struct tw_fallback *fb);
+
+/* Free pages on Z's HighAtomic lists: zone->nr_free_highatomic (6.12+). */
+uint64_t tw_highatomic_free(const struct tw_zone *z);
+
+/*
+ * mirrors __zone_watermark_ok(), 6.1-6.18 (no CMA pages): Z's free pages, less the request
+ * and what ALLOC_FLAGS may not use (the highatomic reserve without TW_ALLOC_RESERVES), above
+ * MARK (lowered for the reserve flags) plus lowmem_reserve[HIGHEST_ZONEIDX]; and for a high
+ * order, a free block of at least ORDER on a list the request may use.
+ */
+bool tw_zone_watermark_ok(const struct tw_zone *z, unsigned int order, uint64_t mark,
+			  unsigned int highest_zoneidx, unsigned int alloc_flags);
+
+/*
+ * A high-order atomic allocation got the block at PFN: reserve its pageblock for such
+ * allocations. Mirrors reserve_highatomic_pageblock(): at most about 1 % of the managed pages
+ * (6.8+: rounded up to pageblocks, and none in a zone whose 1 % is below a pageblock; 6.1:
+ * 1 % plus a pageblock, LIMIT_61), only from a mergeable type, moving the block's free pages
+ * to the HighAtomic lists. Returns whether a block was reserved.
+ */
+bool tw_reserve_highatomic(struct tw_zone *z, uint64_t pfn, unsigned int order, bool limit_61);
+
+/*
+ * Give a HighAtomic pageblock back to MT: mirrors unreserve_highatomic_pageblock() for one
+ * zone. Without FORCE it keeps the last pageblock. The block is the one holding the first
+ * free HighAtomic block of the lowest order. Returns whether one went back.
+ */
+bool tw_unreserve_highatomic(struct tw_zone *z, unsigned int mt, bool force);
+
+/*
+ * A node as kswapd sees it (pg_data_t): its zones by index and kswapd's state, which the
+ * twin follows from kswapd's events (replay/vmscan.c).
+ */
+struct tw_node {
+	int nid;
+	struct tw_zone *zones[TW_MAX_NR_ZONES]; /* node_zones[] by zone_idx; NULL: not modelled */
+	/* waitqueue_active(&pgdat->kswapd_wait): kswapd sleeps or naps, a wake-up reaches it */
+	bool kswapd_waiting;
+	unsigned int kswapd_highest_zoneidx; /* the highest zone it balances */
+};
+
+/*
+ * mirrors pgdat_balanced(), 6.1-6.18: some managed zone up to HIGHEST_ZONEIDX, bottom up,
+ * passes its high watermark (boost included) for ORDER as zone_watermark_ok_safe() checks;
+ * true when the node has no managed zone there.
+ */
+bool tw_pgdat_balanced(const struct tw_node *n, unsigned int order, unsigned int highest_zoneidx);
+
+/* mirrors pgdat_watermark_boosted(): a managed zone up to HIGHEST_ZONEIDX is boosted */
+bool tw_pgdat_watermark_boosted(const struct tw_node *n, unsigned int highest_zoneidx);
+
+/*
+ * Whether get_page_from_freelist()'s first pass finds no zone of the node up to
+ * HIGHEST_ZONEIDX above its low watermark (boost included) for ORDER with ALLOC_FLAGS, as
+ * zone_watermark_fast() checks: then __alloc_pages() takes the slow path.
+ */
+bool tw_fast_path_fails(const struct tw_node *n, unsigned int order, unsigned int highest_zoneidx,
+			unsigned int alloc_flags);
+
+/*
+ * Whether wakeup_kswapd() wakes the node's kswapd (and traces mm_vmscan_wakeup_kswapd): it
+ * waits, and the node is not balanced for ORDER or is boosted. Mirrors wakeup_kswapd(),
+ * 6.1-6.18, without kswapd_failures, cpusets and kcompactd.
+ */
+bool tw_wakeup_kswapd(const struct tw_node *n, unsigned int order, unsigned int highest_zoneidx);
+
+/*
+ * balance_pgdat() has no event at its end: the twin takes it as over, and kswapd as waiting
+ * again, once the node is balanced at order 0 up to the zone it balances (kswapd reclaims at
+ * order 0 once it has reclaimed compact_gap() pages). Clears ZONE_RECLAIM_ACTIVE then, as
+ * clear_reclaim_active() does. Returns whether kswapd waits.
+ */
+bool tw_kswapd_settle(struct tw_node *n);
+
+enum tw_kswapd_event { TW_KSWAPD_WOKEN, TW_KSWAPD_BALANCING, TW_KSWAPD_SLEEPS };
+
+/*
+ * kswapd's events: woken (mm_vmscan_wakeup_kswapd) or balancing up to HIGHEST_ZONEIDX
+ * (mm_vmscan_kswapd_wake, which set_reclaim_active() follows) it does not wait; asleep
+ * (mm_vmscan_kswapd_sleep) it does.
+ */
+void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int highest_zoneidx);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

@@ -519,8 +519,190 @@ static void test_wmarks(void)
 	tw_setup_wmarks(zones, n, 67584 * 4, 10, 12, true);
 	ok(zones[1].wmark[TW_WMARK_MIN] >= 4 * 11824 && zones[1].wmark[TW_WMARK_MIN] < 4 * 11825,
 	   "four times min_free_kbytes, four times the min watermark");
+	{
+		struct tw_zone two[2] = {{.managed = 1 << 20}, {.managed = 0}};
+
+		snprintf(two[0].name, sizeof(two[0].name), "DMA32");
+		snprintf(two[1].name, sizeof(two[1].name), "Movable");
+		two[1].highmem_or_movable = true;
+		tw_setup_wmarks(two, 2, 67584, 10, 12, true);
+		is_int(two[1].wmark[TW_WMARK_MIN], 32, "6.2+: an empty Movable zone's min is 32");
+		tw_setup_wmarks(two, 2, 67584, 10, 12, false);
+		is_int(two[1].wmark[TW_WMARK_MIN], 0, "6.1 treats it as lowmem: its share, 0");
+	}
 	snap_zoneinfo_release(&zi);
 	free(text);
+}
+
+/* A zone of NR pages, every page free in Movable blocks of the highest order. */
+static void free_zone(struct tw_zone *z, const char *name, uint64_t nr)
+{
+	if (tw_zone_init(z, name, 0, nr, 11, 9))
+		BAIL("tw_zone_init");
+	z->managed = nr;
+	for (uint64_t pfn = 0; pfn < nr; pfn += 1024)
+		tw_free_one_page(z, pfn, 10, TW_MT_MOVABLE, false);
+}
+
+static void test_watermark_ok(void)
+{
+	struct tw_zone z;
+
+	free_zone(&z, "Wm", 2048);
+	z.lowmem_reserve[2] = 100;
+	ok(tw_zone_watermark_ok(&z, 0, 2047, 0, 0), "2048 free pages pass a mark of 2047");
+	ok(!tw_zone_watermark_ok(&z, 0, 2048, 0, 0), "not one of 2048: free must be above it");
+	ok(!tw_zone_watermark_ok(&z, 0, 1948, 2, 0),
+	   "a Normal request adds the zone's lowmem_reserve[] to the mark");
+	ok(tw_zone_watermark_ok(&z, 0, 1947, 2, 0), "and passes 100 pages lower");
+	ok(!tw_zone_watermark_ok(&z, 0, 4100, 0, 0), "a mark of 4100 fails");
+	ok(tw_zone_watermark_ok(&z, 0, 4000, 0, TW_ALLOC_MIN_RESERVE),
+	   "__GFP_HIGH halves it: 2000");
+	ok(!tw_zone_watermark_ok(&z, 0, 4100, 0, TW_ALLOC_MIN_RESERVE), "but not 4100's half");
+	ok(tw_zone_watermark_ok(&z, 0, 4100, 0, TW_ALLOC_MIN_RESERVE | TW_ALLOC_NON_BLOCK),
+	   "a caller that cannot block takes a quarter more off");
+	ok(tw_zone_watermark_ok(&z, 0, 4000, 0, TW_ALLOC_OOM), "an OOM victim halves it too");
+	ok(!tw_zone_watermark_ok(&z, 1, 2047, 0, 0),
+	   "a high order takes its pages but one off the free count first");
+	ok(tw_zone_watermark_ok(&z, 10, 100, 0, 0),
+	   "order 10 passes with two free order-10 blocks");
+	tw_set_block_mt(&z, 0, TW_MT_HIGHATOMIC);
+	tw_set_block_mt(&z, 512, TW_MT_HIGHATOMIC);
+	tw_move_free_block(&z, 0, TW_MT_HIGHATOMIC, true);
+	tw_set_block_mt(&z, 1024, TW_MT_HIGHATOMIC);
+	tw_set_block_mt(&z, 1536, TW_MT_HIGHATOMIC);
+	tw_move_free_block(&z, 1024, TW_MT_HIGHATOMIC, true);
+	is_int(z.nr_reserved_highatomic, 2048, "four HighAtomic pageblocks: 2048 pages reserved");
+	is_int(tw_highatomic_free(&z), 2048, "all of them free on the HighAtomic lists");
+	z.highatomic_free_only = true;
+	ok(!tw_zone_watermark_ok(&z, 0, 10, 0, 0),
+	   "without the reserve flags the free HighAtomic pages do not count (6.12+)");
+	ok(tw_zone_watermark_ok(&z, 0, 10, 0, TW_ALLOC_HIGHATOMIC),
+	   "with ALLOC_HIGHATOMIC they do");
+	ok(!tw_zone_watermark_ok(&z, 10, 10, 0, TW_ALLOC_MIN_RESERVE),
+	   "a high order needs a block on a list it may use: not HighAtomic's for __GFP_HIGH");
+	ok(tw_zone_watermark_ok(&z, 10, 10, 0, TW_ALLOC_HIGHATOMIC), "but for ALLOC_HIGHATOMIC");
+	ok(tw_zone_watermark_ok(&z, 10, 10, 0, TW_ALLOC_OOM), "and an OOM victim");
+	check(&z, "HighAtomic lists");
+	tw_zone_release(&z);
+}
+
+static void test_highatomic(void)
+{
+	struct tw_zone z;
+	unsigned int reserved = 0;
+
+	/* 131072 pages: 1 % is 1310, 6.8+ round it up to three pageblocks, 6.1 adds one */
+	free_zone(&z, "Ha", 131072);
+	z.highatomic_free_only = true;
+	is_int(tw_take_block(&z, 0, 3), 0, "an order-3 atomic allocation at pfn 0");
+	ok(tw_reserve_highatomic(&z, 0, 3, false), "reserves its pageblock");
+	is_int(tw_block_mt(&z, 0), TW_MT_HIGHATOMIC, "which is HighAtomic now");
+	is_int(z.nr_reserved_highatomic, 512, "512 pages reserved");
+	is_int(tw_highatomic_free(&z), 504,
+	       "the block's 504 free pages moved to the HighAtomic lists");
+	is_int(head_pfn(&z, 8, TW_MT_HIGHATOMIC), 256, "its order-8 block among them");
+	is_int(head_pfn(&z, 9, TW_MT_MOVABLE), 512,
+	       "the next pageblock's free block stays Movable");
+	ok(!tw_reserve_highatomic(&z, 4, 0, false),
+	   "a block already HighAtomic is not reserved twice");
+	check(&z, "after a reserve");
+	for (uint64_t pfn = 512; pfn < 4096; pfn += 512) {
+		tw_take_block(&z, pfn, 3);
+		reserved += tw_reserve_highatomic(&z, pfn, 3, false);
+	}
+	is_int(reserved, 2, "6.8+ stop at three pageblocks (1 %% of the zone, aligned up)");
+	is_int(z.nr_reserved_highatomic, 1536, "1536 pages reserved");
+	tw_set_block_mt(&z, 8192, TW_MT_UNMOVABLE);
+	tw_take_block(&z, 8192, 3);
+	ok(tw_reserve_highatomic(&z, 8192, 3, true),
+	   "where 6.1's limit, 1 %% plus a pageblock, allows a fourth (from Unmovable)");
+	is_int(z.nr_reserved_highatomic, 2048, "2048 pages reserved then");
+	tw_set_block_mt(&z, 1536, TW_MT_UNMOVABLE);
+	is_int(z.nr_reserved_highatomic, 2048,
+	       "a block not HighAtomic changing type leaves it alone");
+	tw_zone_release(&z);
+
+	free_zone(&z, "Ha61", 131072);
+	reserved = 0;
+	for (uint64_t pfn = 0; pfn < 4096; pfn += 512) {
+		tw_take_block(&z, pfn, 3);
+		reserved += tw_reserve_highatomic(&z, pfn, 3, true);
+	}
+	is_int(reserved, 4, "6.1 reserves four: 1310 + 512 pages allow a fourth");
+	tw_zone_release(&z);
+
+	free_zone(&z, "Small", 32768);
+	tw_take_block(&z, 0, 3);
+	ok(!tw_reserve_highatomic(&z, 0, 3, false),
+	   "6.8+ reserve nothing where 1 %% is below a block");
+	ok(tw_reserve_highatomic(&z, 0, 3, true), "6.1 does");
+	tw_zone_release(&z);
+
+	free_zone(&z, "Un", 131072);
+	for (uint64_t pfn = 0; pfn < 1536; pfn += 512) {
+		tw_take_block(&z, pfn, 3);
+		tw_reserve_highatomic(&z, pfn, 3, false);
+	}
+	ok(tw_unreserve_highatomic(&z, TW_MT_UNMOVABLE, false), "unreserve gives a block back");
+	is_int(tw_block_mt(&z, 0), TW_MT_UNMOVABLE,
+	       "the one holding the first free HighAtomic block of the lowest order");
+	is_int(z.nr_reserved_highatomic, 1024, "two pageblocks stay reserved");
+	is_int(head_pfn(&z, 3, TW_MT_UNMOVABLE), 8, "its free pages moved to the new type's lists");
+	ok(tw_unreserve_highatomic(&z, TW_MT_MOVABLE, false), "a second goes back");
+	ok(!tw_unreserve_highatomic(&z, TW_MT_MOVABLE, false),
+	   "the last pageblock is kept unless forced");
+	ok(tw_unreserve_highatomic(&z, TW_MT_MOVABLE, true), "forced, it goes too");
+	is_int(z.nr_reserved_highatomic, 0, "nothing reserved");
+	is_int(tw_highatomic_free(&z), 0, "nothing on the HighAtomic lists");
+	ok(!tw_unreserve_highatomic(&z, TW_MT_MOVABLE, true), "and nothing more to give back");
+	check(&z, "after unreserving");
+	tw_zone_release(&z);
+}
+
+static void test_kswapd(void)
+{
+	struct tw_zone a, b;
+	struct tw_node n = {.kswapd_waiting = true};
+
+	free_zone(&a, "DMA32", 2048);
+	if (tw_zone_init(&b, "Normal", 4096, 1024, 11, 9))
+		BAIL("tw_zone_init");
+	b.managed = 1024; /* every page in use */
+	a.zone_idx = 1;
+	b.zone_idx = 2;
+	n.zones[1] = &a;
+	n.zones[2] = &b;
+	a.wmark[TW_WMARK_MIN] = 100, a.wmark[TW_WMARK_LOW] = 200, a.wmark[TW_WMARK_HIGH] = 300;
+	b.wmark[TW_WMARK_MIN] = 10, b.wmark[TW_WMARK_LOW] = 20, b.wmark[TW_WMARK_HIGH] = 30;
+	ok(!tw_fast_path_fails(&n, 0, 2, 0),
+	   "DMA32 is above its low watermark: the fast path works");
+	ok(tw_pgdat_balanced(&n, 0, 2), "and the node is balanced");
+	ok(!tw_wakeup_kswapd(&n, 0, 2), "so kswapd is not woken");
+	for (unsigned int o = 10, pfn = 0; o >= 6; pfn += 1u << o, o--)
+		tw_take_block(&a, pfn, o);
+	is_int(a.free_pages, 64, "DMA32 down to 64 free pages");
+	ok(tw_fast_path_fails(&n, 0, 2, 0), "no zone above low: the slow path");
+	ok(!tw_pgdat_balanced(&n, 0, 2), "none above high: not balanced");
+	ok(tw_wakeup_kswapd(&n, 0, 2), "a waiting kswapd is woken");
+	ok(tw_pgdat_balanced(&n, 0, 0), "a DMA-only request finds no managed zone: balanced");
+	ok(!tw_wakeup_kswapd(&n, 0, 0), "and wakes nobody");
+	tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2);
+	ok(!n.kswapd_waiting && a.reclaim_active && b.reclaim_active,
+	   "balancing: not waiting, both zones reclaim-active");
+	ok(!tw_wakeup_kswapd(&n, 0, 2), "a busy kswapd is not woken again");
+	ok(!tw_kswapd_settle(&n), "below high it keeps balancing");
+	tw_free_one_page(&a, 0, 10, TW_MT_MOVABLE, false);
+	ok(tw_kswapd_settle(&n), "above high again, balance_pgdat() is over");
+	ok(n.kswapd_waiting && !a.reclaim_active && !b.reclaim_active,
+	   "kswapd waits, the zones are no longer reclaim-active");
+	a.boost = 1000;
+	ok(tw_pgdat_watermark_boosted(&n, 2), "a boost on DMA32 shows");
+	ok(tw_wakeup_kswapd(&n, 0, 2), "and a boosted node wakes kswapd though free pages suffice");
+	tw_kswapd_event(&n, TW_KSWAPD_SLEEPS, 0);
+	ok(n.kswapd_waiting, "asleep, it waits");
+	tw_zone_release(&a);
+	tw_zone_release(&b);
 }
 
 int main(void)
@@ -533,5 +715,8 @@ int main(void)
 	test_fallback();
 	test_random();
 	test_wmarks();
+	test_watermark_ok();
+	test_highatomic();
+	test_kswapd();
 	return tap_done();
 }

@@ -199,6 +199,11 @@ struct cpu_state {
 	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
 	uint64_t drained;
 	int drain_owner; /* whose lists the drain in progress here empties; -1 when none */
+	/*
+	 * For an allocation of order > 0, from its first block on: bit HZ is set when
+	 * get_page_from_freelist()'s first pass finds a zone up to HZ above its low watermark.
+	 */
+	uint8_t fast_ok;
 	/* a block taken normally, unless the next event here is its claim's extfrag */
 	bool take_open;
 	bool after_extfrag; /* 6.1-6.9: the block taken next is the fallback just scored */
@@ -233,14 +238,18 @@ struct lockstep_ctx {
 	 * (6.10-6.14), whose fallbacks are not scored.
 	 */
 	enum { FB_SPLIT, FB_OLD, FB_UNSCORED } fb_policy;
-	uint64_t boost_factor;		    /* vm.watermark_boost_factor */
+	uint64_t boost_factor; /* vm.watermark_boost_factor */
+	bool highatomic_61;    /* 6.1-6.7's limit on the highatomic reserve */
+	bool highatomic_high;  /* only __GFP_HIGH requests reserve (not 6.3-6.12.53, 6.13-6.17) */
 	struct tw_node nodes[TW_MAX_NODES]; /* by node id */
 	/* per pid (direct-mapped by pid): what the current allocation has done so far */
 	struct pid_state {
 		int pid;
 		bool woke;	 /* the kernel woke kswapd for it */
 		bool boost_wake; /* the twin expects a boost wake-up for it */
-		uint8_t node;
+		/* should_reclaim_retry() gave up: unreserve_highatomic_pageblock() on this node */
+		bool unreserve;
+		uint8_t unreserve_nid;
 	} pids[4096];
 };
 
@@ -473,6 +482,8 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 		c->rep->ls.type_agree += tw_block_mt(z, pfn) == mt;
 	}
 	if (mt < TW_NR_MT && tw_block_mt(z, pfn) != mt) {
+		c->rep->ls.highatomic.missed += mt == TW_MT_HIGHATOMIC;
+		c->rep->ls.highatomic.wrong += tw_block_mt(z, pfn) == TW_MT_HIGHATOMIC;
 		tw_set_block_mt(z, pfn, mt);
 		tw_move_free_block(z, pfn, mt, false);
 		c->rep->ls.type_corrections++;
@@ -851,6 +862,87 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	p = pid_state(c, rec->pid);
 	if (node_of(c, z->node) && node_of(c, z->node)->kswapd_waiting)
 		p->boost_wake = true;
+}
+
+/* Bit HZ set: get_page_from_freelist()'s first pass finds a zone up to HZ for ORDER. */
+static uint8_t fast_path_mask(struct lockstep_ctx *c, const struct tw_zone *z, unsigned int order)
+{
+	const struct tw_node *n = node_of(c, z->node);
+	uint8_t mask = 0;
+
+	for (unsigned int hz = 0; n && hz < TW_MAX_NR_ZONES; hz++)
+		if (!tw_fast_path_fails(n, order, hz, 0))
+			mask |= (uint8_t)(1u << hz);
+	return mask;
+}
+
+/*
+ * should_reclaim_retry() gives up, before an OOM kill, when no zone would pass its min
+ * watermark even with every reclaimable page freed; it then calls
+ * unreserve_highatomic_pageblock(ac, true). oom:reclaim_retry_zone traces each zone it
+ * checks, from the highest down, stopping at the first that passes: a failed check of the
+ * node's lowest zone means they all failed. The request's migratetype comes with its
+ * mm_page_alloc, where the twin gives the block back.
+ */
+static void on_reclaim_retry_zone(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_node *n = node_of(c, (int)ev_int(rec, EVF_NODE));
+	unsigned int lowest = TW_MAX_NR_ZONES;
+	struct pid_state *p;
+
+	if (!n || ev_u64(rec, EVF_WMARK_CHECK))
+		return;
+	for (unsigned int i = TW_MAX_NR_ZONES; i-- > 0;)
+		if (n->zones[i] && n->zones[i]->managed)
+			lowest = i;
+	if (ev_u64(rec, EVF_ZONE_IDX) != lowest)
+		return;
+	p = pid_state(c, rec->pid);
+	p->unreserve = true;
+	p->unreserve_nid = (uint8_t)n->nid;
+}
+
+/*
+ * mm_page_alloc: a high-order request that could not block (and had no __GFP_NOMEMALLOC) got
+ * ALLOC_HIGHATOMIC from gfp_to_alloc_flags() if it took the slow path, and
+ * get_page_from_freelist() then reserves the page's pageblock. 6.3 gave the flag to every such
+ * request (1ebbb21811b7); 6.18, and 6.12.54 and 6.1.157 among the stable kernels, again only
+ * to __GFP_HIGH ones (6a204d4b14c9). The trace does not say whether the request took the slow
+ * path: the twin takes it as taken when the kernel woke kswapd for it, or when the twin's own
+ * fast-path watermark pass, at the request's first block, found no zone above the low
+ * watermark.
+ */
+static void alloc_highatomic(struct lockstep_ctx *c, const struct ev_record *rec, bool woke)
+{
+	struct tw_highatomic_diff *h = &c->rep->ls.highatomic;
+	struct pid_state *p = pid_state(c, rec->pid);
+	uint64_t pfn = ev_u64(rec, EVF_PFN), gfp = ev_u64(rec, EVF_GFP_FLAGS);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	unsigned int mt = (unsigned int)ev_int(rec, EVF_MIGRATETYPE);
+	struct tw_zone *z = ev_int(rec, EVF_PFN) == -1 ? NULL : zone_of(c, pfn);
+	uint8_t fast_ok;
+
+	if (p->unreserve) {
+		struct tw_node *n = node_of(c, p->unreserve_nid);
+
+		p->unreserve = false;
+		for (unsigned int i = TW_MAX_NR_ZONES; n && mt < TW_MT_PCPTYPES && i-- > 0;)
+			if (n->zones[i] && tw_unreserve_highatomic(n->zones[i], mt, true)) {
+				h->unreserved++;
+				break;
+			}
+	}
+	if (!z || !order || order >= z->nr_orders || (c->highatomic_high && !(gfp & TW_GFP_HIGH)) ||
+	    (gfp & (TW_GFP_DIRECT_RECLAIM | TW_GFP_NOMEMALLOC)))
+		return;
+	h->candidates++;
+	fast_ok = rec->cpu < c->nr_cpus && c->cpus[rec->cpu].taken ? c->cpus[rec->cpu].fast_ok
+								   : fast_path_mask(c, z, order);
+	/* a kswapd wake-up the kernel traced for this request is the slow path's */
+	if (!woke && (fast_ok & (1u << gfp_highest_zoneidx(gfp))))
+		return;
+	h->slow++;
+	h->reserved += tw_reserve_highatomic(z, pfn, order, c->highatomic_61);
 }
 
 /* mm_page_alloc (or its failure): score the twin's wake predictions for this allocation. */
@@ -1327,6 +1419,28 @@ static void compare_blocks(struct lockstep_ctx *c, const struct ev_record *rec,
 			ls->bt_snapshots++;
 			ls->bt_exact += bdiff == 0;
 			ls->bt_diff += bdiff;
+			{
+				/* the highatomic reserve: HighAtomic blocks, twin and kernel */
+				int k = snap_pagetypeinfo_mt(pt, tw_mt_name(TW_MT_HIGHATOMIC));
+				struct tw_highatomic_diff *h = &ls->highatomic;
+
+				if (k >= 0 && (pz->block_mts & (1u << k))) {
+					uint64_t kb = pz->blocks[k], tb = tcount[TW_MT_HIGHATOMIC];
+
+					h->snapshots++;
+					h->exact += kb == tb;
+					h->diff += kb > tb ? kb - tb : tb - kb;
+					h->kernel_max = kb > h->kernel_max ? kb : h->kernel_max;
+					if (c->log) {
+						char ks[24], ts[24];
+
+						snprintf(ks, sizeof(ks), "%" PRIu64, kb);
+						snprintf(ts, sizeof(ts), "%" PRIu64, tb);
+						log_line(c, rec, "highatomic", z, 0, "-", ks, ts,
+							 kb == tb);
+					}
+				}
+			}
 			if (c->log) {
 				char k[24];
 
@@ -1385,6 +1499,22 @@ static bool pcp_autotune(unsigned int kv)
 	       KV(6, 7, 0); /* unknown: the zoneinfo decides (kernels printing high_min tune) */
 }
 
+/*
+ * Does the recorded kernel reserve highatomic blocks only for __GFP_HIGH requests? Before 6.3
+ * it took __GFP_ATOMIC, which GFP_ATOMIC carries with __GFP_HIGH; 6.3 took every request
+ * that cannot block; 6.18 went back to __GFP_HIGH, as did 6.12.54 and 6.1.157 (the stable
+ * review of 2025-10-17). 6.1.y between its backport of the 6.3 change and 6.1.157, and other
+ * stable series, are taken as the mainline release they follow.
+ */
+static bool highatomic_needs_high(unsigned int kv)
+{
+	if (!kv || kv >= KV(6, 18, 0) || kv < KV(6, 3, 0))
+		return true;
+	if (kv >= KV(6, 12, 0) && kv < KV(6, 13, 0))
+		return kv >= KV(6, 12, 54);
+	return false;
+}
+
 /* Which fallback the recorded kernel has. */
 static int fallback_policy(unsigned int kv)
 {
@@ -1418,6 +1548,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	bool autotune;
 	struct ev_reader *ev = NULL;
 	struct ev_record rec;
+	bool woke;
 	void *buf = NULL;
 	size_t cap = 0, next_z = 1;
 	struct arc_blob b;
@@ -1430,6 +1561,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	c->log = opts ? opts->log : NULL;
 	kv = kernel_version(arc_reader_meta(r, "host.release"));
 	c->fb_policy = fallback_policy(kv);
+	c->highatomic_61 = kv && kv < KV(6, 8, 0);
+	c->highatomic_high = highatomic_needs_high(kv);
 	autotune = pcp_autotune(kv);
 	for (int nid = 0; nid < TW_MAX_NODES; nid++) {
 		c->nodes[nid].nid = nid;
@@ -1642,8 +1775,13 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				break;
 			ls->events++;
 			if (rec.cpu < c->nr_cpus && !c->cpus[rec.cpu].taken &&
-			    (z = zone_of(c, ev_u64(&rec, EVF_PFN))))
-				alloc_begins(c, z, (unsigned int)ev_u64(&rec, EVF_ORDER), 0);
+			    (z = zone_of(c, ev_u64(&rec, EVF_PFN)))) {
+				unsigned int order = (unsigned int)ev_u64(&rec, EVF_ORDER);
+
+				alloc_begins(c, z, order, 0);
+				c->cpus[rec.cpu].fast_ok =
+				    order && order < z->nr_orders ? fast_path_mask(c, z, order) : 0;
+			}
 			z = on_buddy_alloc(c, &rec);
 			if (z)
 				block_taken(c, &rec, z, ev_u64(&rec, EVF_PFN),
@@ -1655,8 +1793,13 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			ls->events++;
 			on_wakeup_kswapd(c, &rec);
 			break;
+		case EV_OOM_RECLAIM_RETRY_ZONE:
+			on_reclaim_retry_zone(c, &rec);
+			break;
 		case EV_MM_PAGE_ALLOC:
+			woke = pid_state(c, rec.pid)->woke;
 			alloc_kswapd(c, &rec);
+			alloc_highatomic(c, &rec, woke);
 			if (ev_int(&rec, EVF_PFN) == -1) {
 				if (rec.cpu < c->nr_cpus)
 					c->cpus[rec.cpu].taken = 0;

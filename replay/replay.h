@@ -113,6 +113,24 @@ struct tw_kswapd_diff {
 	uint64_t tp[2], fp[2], fn[2], tn[2];
 };
 
+/*
+ * The highatomic reserve: the twin reserves a pageblock where reserve_highatomic_pageblock()
+ * would, and gives one back where unreserve_highatomic_pageblock() would before an OOM kill;
+ * scored against every pagetypeinfo's HighAtomic block count and against the events that show
+ * a block's type.
+ */
+struct tw_highatomic_diff {
+	uint64_t candidates;	   /* allocations of order > 0 that get ALLOC_HIGHATOMIC if slow */
+	uint64_t slow;		   /* ... the twin judged to take the slow path */
+	uint64_t reserved;	   /* pageblocks the twin reserved */
+	uint64_t unreserved;	   /* pageblocks it gave back */
+	uint64_t snapshots, exact; /* zone snapshots; HighAtomic block count equal */
+	uint64_t diff;		   /* |twin - kernel| HighAtomic blocks over those snapshots */
+	uint64_t kernel_max;	   /* most HighAtomic blocks one zone snapshot showed */
+	uint64_t missed;	   /* blocks an event showed HighAtomic the twin had not reserved */
+	uint64_t wrong;		   /* blocks the twin had HighAtomic an event showed otherwise */
+};
+
 /* Input the twin cannot square with its state, with context (the first few of each run). */
 #define TW_INCONSISTENCIES(X)                                                                      \
 	X(OUTSIDE, "pfn outside every zone")                                                       \
@@ -164,6 +182,7 @@ struct tw_lockstep {
 	struct tw_pcp_diff pcp;
 	struct tw_kswapd_diff kswapd;
 	struct tw_fallback_diff fallback;
+	struct tw_highatomic_diff highatomic;
 	unsigned int nr_inc;
 	struct tw_inconsistency inc[12]; /* the first ones, in event order */
 };

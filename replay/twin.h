@@ -154,7 +154,7 @@ struct tw_zone {
 #define TW_GFP_HIGH	      0x20
 #define TW_GFP_DIRECT_RECLAIM 0x400
 #define TW_GFP_KSWAPD_RECLAIM 0x800
-#define TW_GFP_NOMEMALLOC     0x10000
+#define TW_GFP_NOMEMALLOC     0x80000
 
 /* Set up an empty zone (every page used) over [start, start + spanned). 0 or -ENOMEM/-EINVAL. */
 int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64_t spanned,

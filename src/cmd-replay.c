@@ -99,6 +99,22 @@ static void print_fallback(const struct tw_fallback_diff *d)
 	       pct(d->pfn_agree, d->both));
 }
 
+static void print_highatomic(const struct tw_highatomic_diff *h)
+{
+	printf("\n== The highatomic reserve, lockstep ==\n");
+	printf("  allocations that reserve if they take the slow path (order > 0, cannot block; "
+	       "__GFP_HIGH where the kernel asks it): %" PRIu64 "; the twin judged %" PRIu64
+	       " slow and reserved %" PRIu64 " pageblocks, gave back %" PRIu64 "\n",
+	       h->candidates, h->slow, h->reserved, h->unreserved);
+	printf("  HighAtomic pageblocks vs pagetypeinfo: %" PRIu64 " of %" PRIu64
+	       " zone snapshots exact (%.1f%%), off by %" PRIu64
+	       " blocks in all; the kernel's most in one zone: %" PRIu64 "\n",
+	       h->exact, h->snapshots, pct(h->exact, h->snapshots), h->diff, h->kernel_max);
+	printf("  blocks the events showed HighAtomic that the twin had not reserved: %" PRIu64
+	       "; HighAtomic in the twin but shown otherwise: %" PRIu64 "\n",
+	       h->missed, h->wrong);
+}
+
 static void print_kswapd(const struct tw_kswapd_diff *k)
 {
 	static const char *const what[2] = {"from the slow path", "boost (rmqueue())"};
@@ -177,6 +193,7 @@ static void print_lockstep(const struct tw_lockstep *ls)
 		       tw_inconsistency_name(v->kind));
 	}
 	print_fallback(&ls->fallback);
+	print_highatomic(&ls->highatomic);
 	print_kswapd(&ls->kswapd);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
@@ -207,8 +224,8 @@ static void print_text(const char *path, const struct tw_report *rep)
 	printf(
 	    "  built: class 1 (watermarks), the initial state, class 2 (free pages and free\n"
 	    "  blocks per order and type over time), class 3 (allocation source and refill size),\n"
-	    "  class 4 (placement, buddy and pcp), class 5 (fallbacks) and class 6 (kswapd\n"
-	    "  wake-ups); not modelled yet: the highatomic reserve, CMA, ALLOC_NOFRAGMENT\n");
+	    "  class 4 (placement, buddy and pcp), class 5 (fallbacks, and the highatomic\n"
+	    "  reserve) and class 6 (kswapd wake-ups); not modelled yet: CMA, ALLOC_NOFRAGMENT\n");
 	printf("\n== Watermarks (class 1): __setup_per_zone_wmarks() vs every zoneinfo ==\n");
 	printf("  settings: min_free_kbytes %" PRIu64 ", watermark_scale_factor %" PRIu64 "\n",
 	       rep->min_free_kbytes, rep->watermark_scale_factor);
@@ -330,6 +347,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_str(&j, NULL, "pcp");
 	json_str(&j, NULL, "kswapd_wakeups");
 	json_str(&j, NULL, "fallbacks");
+	json_str(&j, NULL, "highatomic");
 	json_arr_end(&j);
 	json_obj_begin(&j, "watermarks");
 	json_uint(&j, "min_free_kbytes", rep->min_free_kbytes);
@@ -454,6 +472,18 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "migratetype_agree", rep->ls.fallback.mt_agree);
 	json_uint(&j, "pfn_agree", rep->ls.fallback.pfn_agree);
 	json_obj_end(&j);
+	json_obj_begin(&j, "highatomic");
+	json_uint(&j, "candidates", rep->ls.highatomic.candidates);
+	json_uint(&j, "slow_path", rep->ls.highatomic.slow);
+	json_uint(&j, "reserved", rep->ls.highatomic.reserved);
+	json_uint(&j, "unreserved", rep->ls.highatomic.unreserved);
+	json_uint(&j, "zone_snapshots", rep->ls.highatomic.snapshots);
+	json_uint(&j, "exact", rep->ls.highatomic.exact);
+	json_uint(&j, "blocks_off", rep->ls.highatomic.diff);
+	json_uint(&j, "kernel_most", rep->ls.highatomic.kernel_max);
+	json_uint(&j, "missed", rep->ls.highatomic.missed);
+	json_uint(&j, "wrong", rep->ls.highatomic.wrong);
+	json_obj_end(&j);
 	json_obj_begin(&j, "kswapd_wakeups");
 	for (unsigned int b = 0; b < 2; b++) {
 		const struct tw_kswapd_diff *k = &rep->ls.kswapd;
@@ -502,7 +532,7 @@ static void replay_usage(FILE *f)
 		"zoneinfo snapshot, the initial free state against buddyinfo, and in lockstep\n"
 		"free pages, free blocks and pageblock types against the snapshots, the per-cpu\n"
 		"lists (allocation source, refill size, pcp placement, drains), buddy placement,\n"
-		"fallbacks and kswapd wake-ups.\n\n"
+		"fallbacks, the highatomic reserve and kswapd wake-ups.\n\n"
 		"Options:\n"
 		"  -j, --json        machine-readable output (schema in mmtwin-replay(1))\n"
 		"  -l, --log FILE    write one line per decision to FILE\n"

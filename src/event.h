@@ -174,7 +174,8 @@ enum ev_kind {
 	X(SHRINK, "shrink")                                                                        \
 	X(COMM, "comm")                                                                            \
 	X(UID, "uid")                                                                              \
-	X(ZONE_IDX, "zone_idx")
+	X(ZONE_IDX, "zone_idx")                                                                    \
+	X(NODE, "node")
 
 enum ev_field {
 #define X(f, name) EVF_##f,

@@ -11,6 +11,8 @@ command -v python3 >/dev/null || skip_all "python3 is needed to read the JSON"
 
 # jget FILE PYTHON-EXPRESSION-ON-d: a value from the analyzer's JSON sections
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["sections"]; print(eval(sys.argv[2]))' "$@"; }
+# the same for a JSON document without sections (replay's)
+rget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 
 kernels=
 for f in $files; do
@@ -65,6 +67,12 @@ for k in $kernels; do
 	ok $((n < 100)) "$k highatomic: order-3 GFP_ATOMIC allocations ($n)"
 	ok $(( $(jget "$T/a.json" 'sum(sum(x["o%d" % i] for i in range(11)) for x in d["frag"]["last_free_by_migratetype"] if x["migratetype"] == "HighAtomic")') == 0 )) \
 		"$k highatomic: free pages in MIGRATE_HIGHATOMIC pageblocks at the end"
+	"$MMTWIN" replay --json "$f" >"$T/r.json"
+	case $k in 6.1) want=4;; *) want=3;; esac
+	is "$(rget "$T/r.json" 'd["highatomic"]["kernel_most"]')" $want \
+		"$k highatomic: replay reads the kernel's $want HighAtomic pageblocks from pagetypeinfo"
+	ok $(( $(rget "$T/r.json" 'int(4 * d["highatomic"]["exact"] < 3 * d["highatomic"]["zone_snapshots"])') )) \
+		"$k highatomic: the twin's HighAtomic pageblocks equal the kernel's in >= 75 % of the snapshots"
 done
 for k in $kernels; do
 	f=$top_srcdir/traces/guest-$k-memcg-oom.mmt

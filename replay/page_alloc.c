@@ -41,7 +41,8 @@ int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64
 	blocks = ((start_pfn + spanned) >> pageblock_order) - (start_pfn >> pageblock_order) + 1;
 	z->pages = calloc(spanned ? spanned : 1, sizeof(*z->pages));
 	z->block_mt = calloc(blocks, 1);
-	if (!z->pages || !z->block_mt) {
+	z->block_epoch = calloc(blocks, 1);
+	if (!z->pages || !z->block_mt || !z->block_epoch) {
 		tw_zone_release(z);
 		return -ENOMEM;
 	}
@@ -61,9 +62,11 @@ void tw_zone_release(struct tw_zone *z)
 		return;
 	free(z->pages);
 	free(z->block_mt);
+	free(z->block_epoch);
 	free(z->pcp);
 	z->pages = NULL;
 	z->block_mt = NULL;
+	z->block_epoch = NULL;
 	z->pcp = NULL;
 	z->nr_cpus = 0;
 }
@@ -89,6 +92,8 @@ void tw_set_block_mt(struct tw_zone *z, uint64_t pfn, unsigned int mt)
 		    pb < z->nr_reserved_highatomic ? pb : z->nr_reserved_highatomic;
 	else if (*b != TW_MT_HIGHATOMIC && mt == TW_MT_HIGHATOMIC)
 		z->nr_reserved_highatomic += pb;
+	if (*b != mt)
+		z->block_epoch[block_index(z, pfn)]++;
 	*b = (uint8_t)mt;
 }
 
@@ -459,8 +464,19 @@ int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_
 	p->order = order;
 	p->mt = pindex;
 	p->cpu = cpu;
+	p->epoch = z->block_epoch[block_index(z, pfn)];
 	list_link(z, l, i, tail);
 	return 0;
+}
+
+bool tw_pcp_type_changed(const struct tw_zone *z, uint64_t pfn)
+{
+	const struct tw_page *p;
+
+	if (!tw_zone_has(z, pfn))
+		return false;
+	p = &z->pages[pfn - z->start_pfn];
+	return p->state == TW_PG_PCP && p->epoch != z->block_epoch[block_index(z, pfn)];
 }
 
 int tw_pcp_del(struct tw_zone *z, uint64_t pfn)

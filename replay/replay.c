@@ -239,8 +239,13 @@ struct lockstep_ctx {
 	 */
 	enum { FB_SPLIT, FB_OLD, FB_UNSCORED } fb_policy;
 	uint64_t boost_factor; /* vm.watermark_boost_factor */
-	bool highatomic_61;    /* 6.1-6.7's limit on the highatomic reserve */
-	bool highatomic_high;  /* only __GFP_HIGH requests reserve (not 6.3-6.12.53, 6.13-6.17) */
+	/*
+	 * Before 6.10 a page on a pcp list carries the migratetype it had when it went there
+	 * (set_pcppage_migratetype()), and free_pcppages_bulk() frees it to that type's list.
+	 */
+	bool pcp_mt_cached;
+	bool highatomic_61;   /* 6.1-6.7's limit on the highatomic reserve */
+	bool highatomic_high; /* only __GFP_HIGH requests reserve (not 6.3-6.12.53, 6.13-6.17) */
 	struct tw_node nodes[TW_MAX_NODES]; /* by node id */
 	/* per pid (direct-mapped by pid): what the current allocation has done so far */
 	struct pid_state {
@@ -470,6 +475,15 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
 }
 
 /* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
+/* Has an event shown the type of PFN's pageblock? */
+static bool block_seen(const struct lockstep_ctx *c, const struct tw_zone *z, uint64_t pfn)
+{
+	const uint8_t *seen = c->seen[z - c->zones];
+
+	return seen && (seen[(pfn >> z->pageblock_order) - (z->start_pfn >> z->pageblock_order)] &
+			SEEN_TYPE);
+}
+
 static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t pfn, unsigned int mt)
 {
 	uint8_t *seen = c->seen[z - c->zones];
@@ -686,9 +700,12 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	return z;
 }
 
-/* A free to the buddy lists: a pcp drain, or an order the pcp lists do not take. */
+/*
+ * A free to the buddy lists: a pcp drain, or an order the pcp lists do not take. MT is the
+ * drain's migratetype, or -1; EVIDENCE says whether it shows the pageblock's type now.
+ */
 static void on_buddy_free(struct lockstep_ctx *c, const struct ev_record *rec, uint64_t pfn,
-			  unsigned int order, int mt)
+			  unsigned int order, int mt, bool evidence)
 {
 	struct tw_lockstep *ls = &c->rep->ls;
 	struct tw_zone *z = zone_of(c, pfn);
@@ -698,12 +715,16 @@ static void on_buddy_free(struct lockstep_ctx *c, const struct ev_record *rec, u
 		inconsistent(c, rec, TW_INC_OUTSIDE, pfn, order);
 		return;
 	}
-	if (mt >= 0)
+	if (mt >= 0 && evidence)
 		block_evidence(c, z, pfn, (unsigned int)mt);
 	if (c->in_picture)
 		return; /* freed before the picture was read: it is free there */
 	ls->frees++;
-	if (tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false)) {
+	/* before 6.10 free_pcppages_bulk() frees to the type the page carries */
+	if (tw_free_one_page(z, pfn, order,
+			     c->pcp_mt_cached && mt >= 0 && mt < TW_NR_MT ? (unsigned int)mt
+									  : tw_block_mt(z, pfn),
+			     false)) {
 		ls->frees_bad++;
 		inconsistent(c, rec, TW_INC_FREED_FREE, pfn, order);
 	}
@@ -1269,6 +1290,15 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
 	struct tw_zone *z = zone_of(c, pfn);
 	unsigned int owner = rec->cpu;
+	/*
+	 * The drain's migratetype is the pageblock's now (6.10+), or the one the page carried
+	 * when it went on its list (before): stale if the block changed type since, and for a
+	 * page the twin did not list, taken only for a block no event has shown yet.
+	 */
+	bool evidence = !c->pcp_mt_cached || (z && tw_zone_has(z, pfn) &&
+					      (z->pages[pfn - z->start_pfn].state == TW_PG_PCP
+						   ? !tw_pcp_type_changed(z, pfn)
+						   : !block_seen(c, z, pfn)));
 
 	if (z && z->pcp && tw_zone_has(z, pfn)) {
 		const struct tw_page *p = &z->pages[pfn - z->start_pfn];
@@ -1302,7 +1332,7 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 		else
 			d->drains_other++;
 	}
-	on_buddy_free(c, rec, pfn, order, (int)ev_int(rec, EVF_MIGRATETYPE));
+	on_buddy_free(c, rec, pfn, order, (int)ev_int(rec, EVF_MIGRATETYPE), evidence);
 }
 
 /*
@@ -1562,6 +1592,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	kv = kernel_version(arc_reader_meta(r, "host.release"));
 	c->fb_policy = fallback_policy(kv);
 	c->highatomic_61 = kv && kv < KV(6, 8, 0);
+	c->pcp_mt_cached = kv && kv < KV(6, 10, 0);
 	c->highatomic_high = highatomic_needs_high(kv);
 	autotune = pcp_autotune(kv);
 	for (int nid = 0; nid < TW_MAX_NODES; nid++) {
@@ -1826,7 +1857,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			    tw_block_mt(z, pfn) != TW_MT_ISOLATE && !(pfn & ((1ull << order) - 1)))
 				on_pcp_free(c, &rec, z, pfn, order);
 			else
-				on_buddy_free(c, &rec, pfn, order, -1);
+				on_buddy_free(c, &rec, pfn, order, -1, false);
 			break;
 		}
 		case EV_KSWAPD_WAKE:

@@ -60,7 +60,8 @@ struct tw_page {
 	uint8_t mt;	     /* the list it is on */
 	uint8_t cpu;	     /* pcp list owner */
 	uint8_t flags;	     /* TW_PF_* */
-	uint8_t reserved[3];
+	uint8_t epoch;	     /* on a pcp list: its pageblock's block_epoch when it went there */
+	uint8_t reserved[2];
 };
 
 /* The page holds what PageLRU() or __PageMovable() would say: it counts as movable. */
@@ -121,6 +122,7 @@ struct tw_zone {
 	unsigned int pageblock_order; /* 9 on x86-64 */
 	struct tw_page *pages;	      /* spanned entries */
 	uint8_t *block_mt;	      /* one per pageblock */
+	uint8_t *block_epoch;	      /* per pageblock: how often its type changed, mod 256 */
 	struct tw_list free[TW_MAX_ORDERS][TW_NR_MT];
 	uint64_t nr_free[TW_MAX_ORDERS]; /* free blocks per order, all types */
 	uint64_t free_pages;
@@ -243,6 +245,13 @@ uint64_t tw_pcp_last(const struct tw_zone *z, unsigned int cpu, unsigned int pin
  */
 int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_t pfn,
 	       unsigned int order, bool tail);
+
+/*
+ * Has the pageblock of the page at PFN, which is on a per-cpu list, changed type since the
+ * page went there? Before 6.10 the page carries the type it had then
+ * (set_pcppage_migratetype()) and is drained to that type's free list.
+ */
+bool tw_pcp_type_changed(const struct tw_zone *z, uint64_t pfn);
 
 /* Take PFN off whichever per-cpu list holds it. 0, or -ENOENT if none does. */
 int tw_pcp_del(struct tw_zone *z, uint64_t pfn);

@@ -544,6 +544,25 @@ static void free_zone(struct tw_zone *z, const char *name, uint64_t nr)
 		tw_free_one_page(z, pfn, 10, TW_MT_MOVABLE, false);
 }
 
+static void test_pcp_type_changed(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Ep", 0, 2048, 11, 9) || tw_zone_init_pcp(&z, 2))
+		BAIL("setup");
+	is_int(tw_pcp_add(&z, 0, 1, 5, 0, false), 0, "a page goes on CPU 0's Movable list");
+	ok(!tw_pcp_type_changed(&z, 5), "its pageblock has not changed type since");
+	tw_set_block_mt(&z, 0, TW_MT_MOVABLE);
+	ok(!tw_pcp_type_changed(&z, 5), "setting the type it already has is no change");
+	tw_set_block_mt(&z, 0, TW_MT_UNMOVABLE);
+	ok(tw_pcp_type_changed(&z, 5), "a claim of the block is: the page's own type is stale");
+	ok(!tw_pcp_type_changed(&z, 6), "a page not on a list never is");
+	tw_pcp_del(&z, 5);
+	tw_pcp_add(&z, 0, 0, 5, 0, false);
+	ok(!tw_pcp_type_changed(&z, 5), "listed again, it carries the new type");
+	tw_zone_release(&z);
+}
+
 static void test_watermark_ok(void)
 {
 	struct tw_zone z;
@@ -715,6 +734,7 @@ int main(void)
 	test_fallback();
 	test_random();
 	test_wmarks();
+	test_pcp_type_changed();
 	test_watermark_ok();
 	test_highatomic();
 	test_kswapd();

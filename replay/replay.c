@@ -1396,6 +1396,44 @@ static int fallback_policy(unsigned int kv)
 }
 
 /*
+ * An event between the start zoneinfo read and the start of the kpageflags read: the buddy
+ * side is in the picture, but pcp->count, which the zoneinfo gave, moves with it. Only the
+ * count is followed: a refill or free adds its pages, an allocation or drain takes them off
+ * (a drain's pages counted to the draining CPU: which lists it empties is unknown here).
+ */
+static void count_before_picture(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	struct tw_zone *z;
+	int type;
+
+	if (rec->cpu >= c->nr_cpus || ev_int(rec, EVF_PFN) == -1 || !(z = zone_of(c, pfn)) ||
+	    !z->pcp || order >= z->nr_orders || !tw_pcp_allowed_order(z, order))
+		return;
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC_ZONE_LOCKED:
+		type = pcp_type((unsigned int)ev_int(rec, EVF_MIGRATETYPE));
+		if (type >= 0 && ev_int(rec, EVF_MIGRATETYPE) != TW_MT_HIGHATOMIC)
+			z->pcp[rec->cpu].count += 1ll << order;
+		break;
+	case EV_MM_PAGE_ALLOC:
+		if (pcp_type((unsigned int)ev_int(rec, EVF_MIGRATETYPE)) >= 0)
+			z->pcp[rec->cpu].count -= 1ll << order;
+		break;
+	case EV_MM_PAGE_FREE:
+		if (tw_block_mt(z, pfn) != TW_MT_ISOLATE)
+			z->pcp[rec->cpu].count += 1ll << order;
+		break;
+	case EV_MM_PAGE_PCPU_DRAIN:
+		z->pcp[rec->cpu].count -= 1ll << order;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
  */
@@ -1420,6 +1458,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	struct ev_record rec;
 	void *buf = NULL;
 	size_t cap = 0, next_z = 1;
+	uint64_t zi_ts;
 	struct arc_blob b;
 	long n;
 	int ret = 0;
@@ -1586,10 +1625,14 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	 * the picture shows its effect already).
 	 */
 	ls->from_ts = rep->kpf_ts_first;
-	ev_reader_seek(ev, ls->from_ts);
+	zi_ts = arc_reader_section(r, zsec[0])->ts_last;
+	ev_reader_seek(ev, zi_ts < ls->from_ts ? zi_ts : ls->from_ts);
 	while ((ret = ev_reader_next(ev, &rec, err)) > 0) {
-		if (rec.ts < ls->from_ts)
+		if (rec.ts < ls->from_ts) {
+			if (rec.ts >= zi_ts)
+				count_before_picture(c, &rec);
 			continue;
+		}
 		/* the picture holds no per-cpu lists: only buddy-side changes are in it */
 		c->in_picture = rec.ts <= rep->kpf_ts_last && in_picture(ss, &rec);
 		ls->in_picture += c->in_picture;

@@ -1544,6 +1544,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		for (size_t k = 0; k < zz->nr_protection && k < TW_MAX_NR_ZONES; k++)
 			z->lowmem_reserve[k] = zz->protection[k];
 		z->highatomic_free_only = !kv || kv >= KV(6, 12, 0);
+		z->free_high_half_min = !kv || kv >= KV(6, 16, 0);
 		if (node_of(c, z->node) && idx < TW_MAX_NR_ZONES)
 			node_of(c, z->node)->zones[idx] = z;
 		/*

@@ -628,7 +628,9 @@ int tw_free_unref_commit(struct tw_zone *z, unsigned int cpu, uint64_t pfn, unsi
 	batch = pcp->batch;
 	/* high orders other than THP fragment: store fewer while freeing without allocating */
 	if (order && order <= TW_PCP_COSTLY_ORDER) {
-		free_high = pcp->free_count >= batch && pcp->prev_free_high_order &&
+		int64_t need = batch + (z->free_high_half_min ? pcp->high_min / 2 : 0);
+
+		free_high = pcp->free_count >= need && pcp->prev_free_high_order &&
 			    (!pcp->free_high_batch || pcp->count >= batch);
 		pcp->prev_free_high_order = true;
 	} else {

@@ -184,7 +184,12 @@ static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t n
 /* What the replay knows of one zone beyond the twin's state. */
 #define TW_MAX_NODES 64 /* nodes the twin follows kswapd on */
 
-#define PREP_MAX 64 /* folio batches are 31 (PAGEVEC_SIZE); more means we lost track */
+/*
+ * Frees prepared and not yet committed, per CPU: 6.1's free_unref_page_list() takes a whole
+ * mmu_gather batch (MAX_GATHER_BATCH, 510 pages with 4 KiB pages); folio batches (6.9+) are
+ * 31. More means we lost track.
+ */
+#define PREP_MAX 512
 
 /* One CPU's allocation and free in progress, as its events arrive. */
 struct cpu_state {
@@ -215,7 +220,8 @@ struct cpu_state {
 	 * free_unref_folios() prepares a whole batch, then commits each page with an
 	 * mm_page_free_batched, and drains come between the commits.
 	 */
-	unsigned int nr_prep;
+	unsigned int first_prep, nr_prep; /* prep[first_prep .. nr_prep) are waiting */
+	bool in_batch; /* committing a batch: a batched free, maybe drains after it, came last */
 	struct {
 		uint64_t pfn;
 		struct tw_zone *z;
@@ -1250,18 +1256,19 @@ static void commit_prepared(struct lockstep_ctx *c, const struct ev_record *rec,
 	unsigned int n = cs->nr_prep, k;
 
 	if (upto != TW_NIL) {
-		for (k = 0; k < cs->nr_prep && cs->prep[k].pfn != upto; k++)
+		for (k = cs->first_prep; k < cs->nr_prep && cs->prep[k].pfn != upto; k++)
 			;
 		if (k == cs->nr_prep)
 			return; /* not prepared here: freed before the trace's view began */
 		n = k + 1;
 	}
-	for (k = 0; k < n; k++) {
+	for (k = cs->first_prep; k < n; k++) {
 		close_free(c, rec, rec->cpu);
 		commit_free(c, rec, cs->prep[k].z, cs->prep[k].pfn, cs->prep[k].order);
 	}
-	memmove(cs->prep, cs->prep + n, (cs->nr_prep - n) * sizeof(cs->prep[0]));
-	cs->nr_prep -= n;
+	cs->first_prep = n;
+	if (cs->first_prep == cs->nr_prep)
+		cs->first_prep = cs->nr_prep = 0;
 }
 
 /* mm_page_free of an order the pcp lists take: prepared now, committed later. */
@@ -1270,11 +1277,16 @@ static void on_pcp_free(struct lockstep_ctx *c, const struct ev_record *rec, str
 {
 	struct cpu_state *cs = &c->cpus[rec->cpu];
 
-	if (cs->nr_prep == PREP_MAX) {
+	if (cs->nr_prep == PREP_MAX && !cs->first_prep) {
+		/* more than a batch waits: the oldest was a single free */
 		close_free(c, rec, rec->cpu);
 		commit_free(c, rec, cs->prep[0].z, cs->prep[0].pfn, cs->prep[0].order);
-		memmove(cs->prep, cs->prep + 1, (PREP_MAX - 1) * sizeof(cs->prep[0]));
-		cs->nr_prep--;
+		cs->first_prep = 1;
+	}
+	if (cs->nr_prep == PREP_MAX) {
+		cs->nr_prep -= cs->first_prep;
+		memmove(cs->prep, cs->prep + cs->first_prep, cs->nr_prep * sizeof(cs->prep[0]));
+		cs->first_prep = 0;
 	}
 	cs->prep[cs->nr_prep].pfn = pfn;
 	cs->prep[cs->nr_prep].z = z;
@@ -1556,6 +1568,44 @@ static int fallback_policy(unsigned int kv)
 }
 
 /*
+ * An event between the start zoneinfo read and the start of the kpageflags read: the buddy
+ * side is in the picture, but pcp->count, which the zoneinfo gave, moves with it. Only the
+ * count is followed: a refill or free adds its pages, an allocation or drain takes them off
+ * (a drain's pages counted to the draining CPU: which lists it empties is unknown here).
+ */
+static void count_before_picture(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	struct tw_zone *z;
+	int type;
+
+	if (rec->cpu >= c->nr_cpus || ev_int(rec, EVF_PFN) == -1 || !(z = zone_of(c, pfn)) ||
+	    !z->pcp || order >= z->nr_orders || !tw_pcp_allowed_order(z, order))
+		return;
+	switch (rec->kind) {
+	case EV_MM_PAGE_ALLOC_ZONE_LOCKED:
+		type = pcp_type((unsigned int)ev_int(rec, EVF_MIGRATETYPE));
+		if (type >= 0 && ev_int(rec, EVF_MIGRATETYPE) != TW_MT_HIGHATOMIC)
+			z->pcp[rec->cpu].count += 1ll << order;
+		break;
+	case EV_MM_PAGE_ALLOC:
+		if (pcp_type((unsigned int)ev_int(rec, EVF_MIGRATETYPE)) >= 0)
+			z->pcp[rec->cpu].count -= 1ll << order;
+		break;
+	case EV_MM_PAGE_FREE:
+		if (tw_block_mt(z, pfn) != TW_MT_ISOLATE)
+			z->pcp[rec->cpu].count += 1ll << order;
+		break;
+	case EV_MM_PAGE_PCPU_DRAIN:
+		z->pcp[rec->cpu].count -= 1ll << order;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
  * The lockstep part: zones from the start zoneinfo, free blocks from the start kpageflags,
  * then every allocator event after the kpageflags read, in time order.
  */
@@ -1581,6 +1631,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	bool woke;
 	void *buf = NULL;
 	size_t cap = 0, next_z = 1;
+	uint64_t zi_ts;
 	struct arc_blob b;
 	long n;
 	int ret = 0;
@@ -1657,6 +1708,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		for (size_t k = 0; k < zz->nr_protection && k < TW_MAX_NR_ZONES; k++)
 			z->lowmem_reserve[k] = zz->protection[k];
 		z->highatomic_free_only = !kv || kv >= KV(6, 12, 0);
+		z->free_high_half_min = !kv || kv >= KV(6, 16, 0);
 		if (node_of(c, z->node) && idx < TW_MAX_NR_ZONES)
 			node_of(c, z->node)->zones[idx] = z;
 		/*
@@ -1750,10 +1802,14 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	 * the picture shows its effect already).
 	 */
 	ls->from_ts = rep->kpf_ts_first;
-	ev_reader_seek(ev, ls->from_ts);
+	zi_ts = arc_reader_section(r, zsec[0])->ts_last;
+	ev_reader_seek(ev, zi_ts < ls->from_ts ? zi_ts : ls->from_ts);
 	while ((ret = ev_reader_next(ev, &rec, err)) > 0) {
-		if (rec.ts < ls->from_ts)
+		if (rec.ts < ls->from_ts) {
+			if (rec.ts >= zi_ts)
+				count_before_picture(c, &rec);
 			continue;
+		}
 		/* the picture holds no per-cpu lists: only buddy-side changes are in it */
 		c->in_picture = rec.ts <= rep->kpf_ts_last && in_picture(ss, &rec);
 		ls->in_picture += c->in_picture;
@@ -1781,17 +1837,22 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		}
 		close_take(c, &rec);
 		if (rec.cpu < c->nr_cpus) {
+			struct cpu_state *cs = &c->cpus[rec.cpu];
+
 			/*
 			 * Prepared frees are committed by their mm_page_free_batched, by a drain
-			 * (a single free's), or before this CPU allocates.
+			 * (a single free's, or drain_local_pages()'s; one amid a batch's commits
+			 * leaves the rest of the batch waiting), or before this CPU allocates.
 			 */
 			if (rec.kind == EV_MM_PAGE_FREE_BATCHED)
 				commit_prepared(c, &rec, ev_u64(&rec, EVF_PFN));
 			else if (rec.kind == EV_MM_PAGE_ALLOC ||
 				 rec.kind == EV_MM_PAGE_ALLOC_ZONE_LOCKED ||
 				 rec.kind == EV_MM_PAGE_ALLOC_EXTFRAG ||
-				 rec.kind == EV_MM_PAGE_PCPU_DRAIN)
+				 (rec.kind == EV_MM_PAGE_PCPU_DRAIN && !cs->in_batch))
 				commit_prepared(c, &rec, TW_NIL);
+			cs->in_batch = rec.kind == EV_MM_PAGE_FREE_BATCHED ||
+				       (rec.kind == EV_MM_PAGE_PCPU_DRAIN && cs->in_batch);
 			if (rec.kind != EV_MM_PAGE_PCPU_DRAIN &&
 			    rec.kind != EV_MM_PAGE_FREE_BATCHED)
 				close_free(c, &rec, rec.cpu);

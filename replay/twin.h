@@ -134,6 +134,8 @@ struct tw_zone {
 	bool pcp_autotune;   /* 6.7+ high/batch auto-tuning; before, the 6.1 sizing */
 	bool below_high;     /* ZONE_BELOW_HIGH (6.7+) */
 	bool reclaim_active; /* ZONE_RECLAIM_ACTIVE: kswapd is balancing the node */
+	/* 6.16+: a high-order free drains all only after batch + high_min / 2 frees in a row */
+	bool free_high_half_min;
 };
 
 /*
@@ -265,7 +267,8 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order);
 
 /*
  * A free of the ORDER block at PFN to CPU's lists, of pcp type MT: mirrors
- * free_unref_page_commit() with nr_pcp_high() and nr_pcp_free(), 6.7-6.18, or their 6.1-6.6
+ * free_unref_page_commit() with nr_pcp_high() and nr_pcp_free(), 6.7-6.18 (free_high's
+ * threshold as z->free_high_half_min says), or their 6.1-6.6
  * forms (free_factor) without z->pcp_autotune. The block goes
  * to the head of its list and pcp->count grows; returns how many pages the kernel then
  * drains (free_pcppages_bulk()'s count), 0 if none. Draining itself is left to the caller,

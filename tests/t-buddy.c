@@ -279,6 +279,30 @@ static void test_pcp(void)
 	tw_take_block(&z, 3101, 0);
 	is_int(tw_free_unref_commit(&z, 0, 3101, 0, TW_MT_MOVABLE), 126,
 	       "6.1: a second free without an allocation drains two batches");
+
+	/*
+	 * free_high, worked through free_unref_page_commit() of 6.12 and 6.18: order-1 frees in
+	 * a row, 20 counted, batch 10, high_min 100. 6.12 needs free_count >= batch: it drains
+	 * all 22 (nr_pcp_free(): min(count, batch << 5)) with high 0 from nr_pcp_high(). 6.16+
+	 * needs batch + high_min / 2 = 60: below high (500), nothing drains.
+	 */
+	z.pcp_autotune = true;
+	for (int v = 0; v < 2; v++) {
+		p->batch = 10;
+		p->high_min = 100;
+		p->high_max = 1000;
+		p->high = 500;
+		p->count = p->free_count = 20;
+		p->prev_free_high_order = true;
+		p->free_high_batch = false;
+		z.free_high_half_min = v == 1;
+		ok(tw_take_block(&z, 3104 + 2 * (unsigned int)v, 1) == 0, "order-1 block %d", v);
+		is_int(tw_free_unref_commit(&z, 0, 3104 + 2 * (unsigned int)v, 1, TW_MT_MOVABLE),
+		       v ? 0 : 22,
+		       v ? "6.16+: 20 frees in a row are below batch + high_min / 2: no drain"
+			 : "6.12: free_count >= batch: free_high drains the whole count");
+	}
+	is_int(p->high, 500, "6.16+: high kept without free_high");
 	check(&z, "after the drain decisions");
 	tw_zone_release(&z);
 }

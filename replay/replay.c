@@ -212,6 +212,8 @@ struct cpu_state {
 	/* a block taken normally, unless the next event here is its claim's extfrag */
 	bool take_open;
 	bool after_extfrag; /* 6.1-6.9: the block taken next is the fallback just scored */
+	/* predict_kswapd_wake() per highest_zoneidx (bit), before the allocation's first block */
+	int kswapd_pred; /* -1: none made */
 	uint64_t take_pfn;
 	unsigned int take_order;
 	struct tw_fallback take_twin;
@@ -253,6 +255,7 @@ struct lockstep_ctx {
 	bool highatomic_61;   /* 6.1-6.7's limit on the highatomic reserve */
 	bool highatomic_high; /* only __GFP_HIGH requests reserve (not 6.3-6.12.53, 6.13-6.17) */
 	struct tw_node nodes[TW_MAX_NODES]; /* by node id */
+	int kswapd_pids[TW_MAX_NODES];	    /* who traces each node's kswapd events; 0: unseen */
 	/* per pid (direct-mapped by pid): what the current allocation has done so far */
 	struct pid_state {
 		int pid;
@@ -801,6 +804,22 @@ static bool predict_kswapd_wake(struct lockstep_ctx *c, int node, unsigned int o
 	       tw_wakeup_kswapd(n, order, highest_zoneidx);
 }
 
+/*
+ * The kernel decides before it takes any page: when an allocation's first block leaves the
+ * buddy lists, predict for every highest_zoneidx its gfp may give (the event has no gfp), so
+ * that mm_page_alloc is scored on the zones as the decision found them.
+ */
+static void kswapd_alloc_begins(struct lockstep_ctx *c, const struct ev_record *rec,
+				const struct tw_zone *z)
+{
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+
+	cs->kswapd_pred = 0;
+	for (unsigned int hz = 0; hz < TW_MAX_NR_ZONES; hz++)
+		cs->kswapd_pred |= predict_kswapd_wake(c, z->node, order, hz) << hz;
+}
+
 /* kswapd's events: mm_vmscan_wakeup_kswapd, mm_vmscan_kswapd_wake, mm_vmscan_kswapd_sleep. */
 static void kswapd_state(struct lockstep_ctx *c, const struct ev_record *rec)
 {
@@ -808,11 +827,23 @@ static void kswapd_state(struct lockstep_ctx *c, const struct ev_record *rec)
 
 	if (!n)
 		return;
+	if (rec->kind != EV_WAKEUP_KSWAPD)
+		c->kswapd_pids[n->nid] = rec->pid;
 	tw_kswapd_event(n,
 			rec->kind == EV_KSWAPD_SLEEP	? TW_KSWAPD_SLEEPS
 			: rec->kind == EV_WAKEUP_KSWAPD ? TW_KSWAPD_WOKEN
 							: TW_KSWAPD_BALANCING,
-			rec->kind == EV_KSWAPD_SLEEP ? 0 : (unsigned int)ev_u64(rec, EVF_ZID));
+			rec->kind == EV_KSWAPD_SLEEP ? 0 : (unsigned int)ev_u64(rec, EVF_ZID),
+			rec->kind == EV_KSWAPD_SLEEP ? 0 : (unsigned int)ev_u64(rec, EVF_ORDER));
+}
+
+/* mm_vmscan_lru_shrink_inactive: what kswapd reclaims tells how far its balance_pgdat() is. */
+static void kswapd_reclaim(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_node *n = node_of(c, (int)ev_int(rec, EVF_NID));
+
+	if (n && c->kswapd_pids[n->nid] && c->kswapd_pids[n->nid] == rec->pid)
+		tw_kswapd_reclaimed(n, ev_u64(rec, EVF_NR_RECLAIMED));
 }
 
 static struct pid_state *pid_state(struct lockstep_ctx *c, int pid)
@@ -832,6 +863,12 @@ static void score_wake(struct lockstep_ctx *c, const struct ev_record *rec, bool
 	struct tw_kswapd_diff *k = &c->rep->ls.kswapd;
 	unsigned int b = boost;
 
+	/*
+	 * While the start picture is read, the twin's zones mix pieces read before and after
+	 * the decision: their free counts are no state the kernel had, so nothing is scored.
+	 */
+	if (rec->ts <= c->rep->kpf_ts_last)
+		return;
 	k->tp[b] += kernel && twin;
 	k->fp[b] += !kernel && twin;
 	k->fn[b] += kernel && !twin;
@@ -846,7 +883,6 @@ static void on_wakeup_kswapd(struct lockstep_ctx *c, const struct ev_record *rec
 {
 	int nid = (int)ev_int(rec, EVF_NID);
 	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
-	unsigned int zid = (unsigned int)ev_u64(rec, EVF_ZID);
 	bool boost = !order && !ev_u64(rec, EVF_GFP_FLAGS); /* rmqueue()'s boost wake-up */
 	struct pid_state *p = pid_state(c, rec->pid);
 
@@ -854,7 +890,10 @@ static void on_wakeup_kswapd(struct lockstep_ctx *c, const struct ev_record *rec
 		score_wake(c, rec, true, true, p->boost_wake, 0);
 		p->boost_wake = false;
 	} else if (!p->woke) {
-		score_wake(c, rec, false, true, predict_kswapd_wake(c, nid, order, zid), order);
+		score_wake(c, rec, false, true,
+			   predict_kswapd_wake(c, nid, order,
+					       gfp_highest_zoneidx(ev_u64(rec, EVF_GFP_FLAGS))),
+			   order);
 	}
 	p->woke = true;
 	kswapd_state(c, rec);
@@ -979,16 +1018,23 @@ static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
 	uint64_t pfn = ev_u64(rec, EVF_PFN), gfp = ev_u64(rec, EVF_GFP_FLAGS);
 	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
 	struct tw_zone *z = ev_int(rec, EVF_PFN) == -1 ? NULL : zone_of(c, pfn);
+	unsigned int hz = gfp_highest_zoneidx(gfp);
+	/* made when its first block was taken, if it took any */
+	int pred =
+	    rec->cpu < c->nr_cpus && c->cpus[rec->cpu].taken ? c->cpus[rec->cpu].kswapd_pred : -1;
 
 	if (p->boost_wake)
 		score_wake(c, rec, true, false, true, 0);
 	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
 	if (!p->woke && (gfp & 0x800))
 		score_wake(c, rec, false, false,
-			   predict_kswapd_wake(c, z ? z->node : 0, order, gfp_highest_zoneidx(gfp)),
+			   pred >= 0 ? (pred >> hz) & 1
+				     : predict_kswapd_wake(c, z ? z->node : 0, order, hz),
 			   order);
 	p->woke = false;
 	p->boost_wake = false;
+	if (rec->cpu < c->nr_cpus)
+		c->cpus[rec->cpu].kswapd_pred = -1;
 }
 
 /* The free that opened CPU's drain count is over: compare the drain with the twin's. */
@@ -1675,7 +1721,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		goto out;
 	}
 	for (unsigned int k = 0; k < c->nr_cpus; k++)
-		c->cpus[k].drain_pred = c->cpus[k].drain_owner = -1;
+		c->cpus[k].drain_pred = c->cpus[k].drain_owner = c->cpus[k].kswapd_pred = -1;
 	for (size_t i = 0, idx = 0; i < zi.nr_zones && c->nr_zones < TW_MAX_ZONES; i++) {
 		const struct snap_zoneinfo_zone *zz = &zi.zones[i];
 		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
@@ -1871,6 +1917,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				unsigned int order = (unsigned int)ev_u64(&rec, EVF_ORDER);
 
 				alloc_begins(c, z, order, 0);
+				kswapd_alloc_begins(c, &rec, z);
 				c->cpus[rec.cpu].fast_ok =
 				    order && order < z->nr_orders ? fast_path_mask(c, z, order) : 0;
 			}
@@ -1924,6 +1971,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		case EV_KSWAPD_WAKE:
 		case EV_KSWAPD_SLEEP:
 			kswapd_state(c, &rec);
+			break;
+		case EV_LRU_SHRINK_INACTIVE:
+			kswapd_reclaim(c, &rec);
 			break;
 		case EV_COMPACTION_ISOLATE_FREEPAGES:
 			ls->events++;

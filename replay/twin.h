@@ -344,7 +344,14 @@ struct tw_node {
 	struct tw_zone *zones[TW_MAX_NR_ZONES]; /* node_zones[] by zone_idx; NULL: not modelled */
 	/* waitqueue_active(&pgdat->kswapd_wait): kswapd sleeps or naps, a wake-up reaches it */
 	bool kswapd_waiting;
+	bool kswapd_balancing; /* in balance_pgdat(), from mm_vmscan_kswapd_wake on */
+	/* the twin, not an event, ended the balance_pgdat() in progress (tw_kswapd_settle()) */
+	bool kswapd_settled;
 	unsigned int kswapd_highest_zoneidx; /* the highest zone it balances */
+	/* balance_pgdat()'s scan_control and locals for the balance in progress */
+	unsigned int kswapd_order;	       /* sc.order: 0 once compact_gap() is reclaimed */
+	uint64_t kswapd_reclaimed;	       /* sc.nr_reclaimed, from kswapd's events */
+	uint64_t zone_boosts[TW_MAX_NR_ZONES]; /* each zone's boost when the balance began */
 };
 
 /*
@@ -373,21 +380,33 @@ bool tw_fast_path_fails(const struct tw_node *n, unsigned int order, unsigned in
 bool tw_wakeup_kswapd(const struct tw_node *n, unsigned int order, unsigned int highest_zoneidx);
 
 /*
- * balance_pgdat() has no event at its end: the twin takes it as over, and kswapd as waiting
- * again, once the node is balanced at order 0 up to the zone it balances (kswapd reclaims at
- * order 0 once it has reclaimed compact_gap() pages). Clears ZONE_RECLAIM_ACTIVE then, as
- * clear_reclaim_active() does. Returns whether kswapd waits.
+ * balance_pgdat() has no event at its end: the twin ends it as the top of its priority loop
+ * does, once the node is balanced at sc.order up to the zone it balances. Then, as its out:
+ * label, it clears ZONE_RECLAIM_ACTIVE and takes the boosts it began with off the zones, and
+ * kswapd waits in kswapd_try_to_sleep(). Not modelled: the boost reclaim balance_pgdat()
+ * does on a balanced node (nr_boost_reclaim; it stops at a round without progress, and slab
+ * reclaim counts for it without an event), kswapd_failures. Returns whether kswapd waits.
  */
 bool tw_kswapd_settle(struct tw_node *n);
+
+/*
+ * kswapd's shrink_inactive_list() reclaimed NR pages (mm_vmscan_lru_shrink_inactive): sc.order
+ * drops to 0 past compact_gap(), as kswapd_shrink_node() does. If the twin had ended the
+ * balance, kswapd's reclaim shows it is not over (kswapd reclaims in balance_pgdat() only):
+ * the end is undone, boosts put back, and kswapd is busy again. (The undo is the twin's: the
+ * kernel checks at the end of a round of reclaim, which no event marks.)
+ */
+void tw_kswapd_reclaimed(struct tw_node *n, uint64_t nr);
 
 enum tw_kswapd_event { TW_KSWAPD_WOKEN, TW_KSWAPD_BALANCING, TW_KSWAPD_SLEEPS };
 
 /*
  * kswapd's events: woken (mm_vmscan_wakeup_kswapd) or balancing up to HIGHEST_ZONEIDX
- * (mm_vmscan_kswapd_wake, which set_reclaim_active() follows) it does not wait; asleep
- * (mm_vmscan_kswapd_sleep) it does.
+ * at ORDER (mm_vmscan_kswapd_wake: balance_pgdat() begins, set_reclaim_active() and the
+ * boosts it will reclaim) it does not wait; asleep (mm_vmscan_kswapd_sleep) it does.
  */
-void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int highest_zoneidx);
+void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int highest_zoneidx,
+		     unsigned int order);
 
 /* Check every invariant above. 0, or -EUCLEAN with a description in WHY. */
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len);

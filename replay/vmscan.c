@@ -74,35 +74,83 @@ bool tw_wakeup_kswapd(const struct tw_node *n, unsigned int order, unsigned int 
 	       tw_pgdat_watermark_boosted(n, highest_zoneidx);
 }
 
+/* mirrors update_reclaim_active(): zones up to HIGHEST_ZONEIDX are reclaim-active or not */
+static void update_reclaim_active(struct tw_node *n, unsigned int highest_zoneidx, bool active)
+{
+	for (unsigned int i = 0; i <= highest_zoneidx && i < TW_MAX_NR_ZONES; i++)
+		if (n->zones[i] && n->zones[i]->managed)
+			n->zones[i]->reclaim_active = active;
+}
+
 bool tw_kswapd_settle(struct tw_node *n)
 {
+	unsigned int hz = n->kswapd_highest_zoneidx;
+
 	if (n->kswapd_waiting)
 		return true;
-	for (unsigned int i = 0; i <= n->kswapd_highest_zoneidx && i < TW_MAX_NR_ZONES; i++) {
-		const struct tw_zone *z = managed_zone(n, i);
-
-		if (z && tw_zone_watermark_ok(z, 0, wmark_pages(z, TW_WMARK_HIGH),
-					      n->kswapd_highest_zoneidx, 0))
-			n->kswapd_waiting = true;
-	}
-	if (!n->kswapd_waiting)
+	if (!n->kswapd_balancing)
+		return false; /* woken, balance_pgdat() has not begun */
+	/* the top of balance_pgdat()'s priority loop */
+	if (!tw_pgdat_balanced(n, n->kswapd_order, hz))
 		return false;
-	for (unsigned int i = 0; i < TW_MAX_NR_ZONES; i++)
-		if (n->zones[i])
-			n->zones[i]->reclaim_active = false;
+	/* its out: label, then kswapd_try_to_sleep()'s prepare_to_wait() */
+	update_reclaim_active(n, hz, false);
+	for (unsigned int i = 0; i <= hz && i < TW_MAX_NR_ZONES; i++) {
+		struct tw_zone *z = n->zones[i];
+
+		if (z && n->zone_boosts[i])
+			z->boost -= z->boost < n->zone_boosts[i] ? z->boost : n->zone_boosts[i];
+	}
+	n->kswapd_waiting = true;
+	n->kswapd_balancing = false;
+	n->kswapd_settled = true;
 	return true;
 }
 
-void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int highest_zoneidx)
+void tw_kswapd_reclaimed(struct tw_node *n, uint64_t nr)
 {
+	unsigned int hz = n->kswapd_highest_zoneidx;
+
+	if (n->kswapd_settled && n->kswapd_waiting) {
+		update_reclaim_active(n, hz, true);
+		for (unsigned int i = 0; i <= hz && i < TW_MAX_NR_ZONES; i++)
+			if (n->zones[i])
+				n->zones[i]->boost += n->zone_boosts[i];
+		n->kswapd_waiting = false;
+		n->kswapd_balancing = true;
+		n->kswapd_settled = false;
+	}
+	if (!n->kswapd_balancing)
+		return;
+	n->kswapd_reclaimed += nr;
+	/* kswapd_shrink_node(): past compact_gap(), twice the request, order 0 will do */
+	if (n->kswapd_order && n->kswapd_reclaimed >= 2ull << n->kswapd_order)
+		n->kswapd_order = 0;
+}
+
+void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int highest_zoneidx,
+		     unsigned int order)
+{
+	unsigned int hz = highest_zoneidx < TW_MAX_NR_ZONES ? highest_zoneidx : TW_MAX_NR_ZONES - 1;
+
 	n->kswapd_waiting = ev == TW_KSWAPD_SLEEPS;
-	if (ev != TW_KSWAPD_SLEEPS)
-		n->kswapd_highest_zoneidx =
-		    highest_zoneidx < TW_MAX_NR_ZONES ? highest_zoneidx : TW_MAX_NR_ZONES - 1;
+	n->kswapd_balancing = ev == TW_KSWAPD_BALANCING;
+	n->kswapd_settled = false;
 	if (ev == TW_KSWAPD_WOKEN)
 		return;
-	for (unsigned int i = 0; i < TW_MAX_NR_ZONES; i++)
-		if (n->zones[i])
-			n->zones[i]->reclaim_active =
-			    ev == TW_KSWAPD_BALANCING && i <= highest_zoneidx;
+	if (ev == TW_KSWAPD_SLEEPS) {
+		update_reclaim_active(n, TW_MAX_NR_ZONES - 1, false);
+		return;
+	}
+	/* balance_pgdat() begins: the boosts it will reclaim, then set_reclaim_active() */
+	n->kswapd_highest_zoneidx = hz;
+	n->kswapd_order = order;
+	n->kswapd_reclaimed = 0;
+	for (unsigned int i = 0; i < TW_MAX_NR_ZONES; i++) {
+		const struct tw_zone *z = managed_zone(n, i);
+
+		n->zone_boosts[i] = z && i <= hz ? z->boost : 0;
+	}
+	update_reclaim_active(n, TW_MAX_NR_ZONES - 1, false);
+	update_reclaim_active(n, hz, true);
 }

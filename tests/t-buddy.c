@@ -730,7 +730,10 @@ static void test_kswapd(void)
 	ok(tw_wakeup_kswapd(&n, 0, 2), "a waiting kswapd is woken");
 	ok(tw_pgdat_balanced(&n, 0, 0), "a DMA-only request finds no managed zone: balanced");
 	ok(!tw_wakeup_kswapd(&n, 0, 0), "and wakes nobody");
-	tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2);
+	tw_kswapd_event(&n, TW_KSWAPD_WOKEN, 2, 0);
+	ok(!n.kswapd_waiting && !tw_kswapd_settle(&n),
+	   "woken: balance_pgdat() has not begun, so it cannot end");
+	tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2, 0);
 	ok(!n.kswapd_waiting && a.reclaim_active && b.reclaim_active,
 	   "balancing: not waiting, both zones reclaim-active");
 	ok(!tw_wakeup_kswapd(&n, 0, 2), "a busy kswapd is not woken again");
@@ -739,11 +742,37 @@ static void test_kswapd(void)
 	ok(tw_kswapd_settle(&n), "above high again, balance_pgdat() is over");
 	ok(n.kswapd_waiting && !a.reclaim_active && !b.reclaim_active,
 	   "kswapd waits, the zones are no longer reclaim-active");
+	tw_kswapd_reclaimed(&n, 32);
+	ok(!n.kswapd_waiting && a.reclaim_active && b.reclaim_active,
+	   "kswapd reclaims after all: the balance was not over");
+	ok(tw_kswapd_settle(&n), "it ends at the next check");
 	a.boost = 1000;
 	ok(tw_pgdat_watermark_boosted(&n, 2), "a boost on DMA32 shows");
 	ok(tw_wakeup_kswapd(&n, 0, 2), "and a boosted node wakes kswapd though free pages suffice");
-	tw_kswapd_event(&n, TW_KSWAPD_SLEEPS, 0);
+	tw_kswapd_event(&n, TW_KSWAPD_SLEEPS, 0, 0);
 	ok(n.kswapd_waiting, "asleep, it waits");
+
+	/* balance_pgdat() for order 9: sc.order drops to 0 past compact_gap() */
+	a.boost = 0;
+	tw_take_block(&a, 0, 10);
+	tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2, 9);
+	tw_free_one_page(&a, 1536, 8, TW_MT_MOVABLE, false);
+	tw_free_one_page(&a, 1792, 7, TW_MT_MOVABLE, false);
+	ok(tw_pgdat_balanced(&n, 0, 2) && !tw_pgdat_balanced(&n, 9, 2),
+	   "448 free pages: balanced at order 0, not at order 9");
+	ok(!tw_kswapd_settle(&n), "so sc.order 9 keeps it balancing");
+	tw_kswapd_reclaimed(&n, 1000);
+	is_int(n.kswapd_order, 9, "below compact_gap() it still reclaims for order 9");
+	tw_kswapd_reclaimed(&n, 24);
+	is_int(n.kswapd_order, 0, "past compact_gap() it reclaims for order 0");
+	ok(tw_kswapd_settle(&n), "balanced at order 0: over");
+	/* the boost it began with is taken off at its end */
+	a.boost = 100;
+	tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2, 0);
+	is_int(n.zone_boosts[1], 100, "the boost it began with is noted");
+	a.boost = 130; /* a fallback boosted the zone again meanwhile */
+	ok(tw_kswapd_settle(&n), "above high plus boost: over");
+	is_int(a.boost, 30, "its end takes off the boost it began with, not the newer part");
 	tw_zone_release(&a);
 	tw_zone_release(&b);
 }

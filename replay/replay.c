@@ -1759,6 +1759,39 @@ out:
 	return ret;
 }
 
+/*
+ * Snapshot section I's name and tag into *B, decompressing no more of it than they take
+ * (into HEAD); B's data is then only the start of the content. 0, 1 when the section is not
+ * a snapshot blob, or a negative errno.
+ */
+static int snapshot_head(struct arc_reader *r, size_t i, char *head, size_t len, void **buf,
+			 size_t *cap, struct arc_blob *b, struct arc_error *err)
+{
+	long n = arc_reader_peek(r, i, head, len, err);
+
+	if (n < 0)
+		return (int)n;
+	if (!arc_blob_parse(head, (size_t)n, b))
+		return 0;
+	if ((size_t)n < len)
+		return 1;
+	n = arc_reader_load(r, i, buf, cap, err); /* a name and tag longer than HEAD */
+	if (n < 0)
+		return (int)n;
+	return arc_blob_parse(*buf, (size_t)n, b) ? 1 : 0;
+}
+
+/* Snapshot section I whole, into *BUF and *B. 0 or a negative errno. */
+static int snapshot_whole(struct arc_reader *r, size_t i, void **buf, size_t *cap,
+			  struct arc_blob *b, struct arc_error *err)
+{
+	long n = arc_reader_load(r, i, buf, cap, err);
+
+	if (n < 0)
+		return (int)n;
+	return arc_blob_parse(*buf, (size_t)n, b) ? -EBADMSG : 0;
+}
+
 int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
 	      struct arc_error *err)
 {
@@ -1784,20 +1817,25 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 	for (size_t i = 0; i < arc_reader_nr_sections(r) && !ret; i++) {
 		const struct arc_section *s = arc_reader_section(r, i);
 		struct arc_blob b;
-		long n;
+		char head[256];
+		int n;
 
 		if (s->type != ARC_SEC_SNAPSHOT)
 			continue;
-		n = arc_reader_load(r, i, &buf, &cap, err);
+		/* only what is read is decompressed: kpageflags and kpagecount are megabytes */
+		n = snapshot_head(r, i, head, sizeof(head), &buf, &cap, &b, err);
 		if (n < 0) {
 			ret = n;
 			break;
 		}
-		if (arc_blob_parse(buf, n, &b))
+		if (n)
 			continue;
 		if (!strcmp(b.name, "sysctl_vm")) {
-			struct sysctl_at *ns = realloc(sc, (nr_sc + 1) * sizeof(*ns));
+			struct sysctl_at *ns;
 
+			if ((ret = snapshot_whole(r, i, &buf, &cap, &b, err)))
+				break;
+			ns = realloc(sc, (nr_sc + 1) * sizeof(*ns));
 			if (!ns) {
 				ret = -ENOMEM;
 				break;
@@ -1828,9 +1866,11 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			ptsec = np;
 			ptsec[nr_pt++] = i;
 		} else if (!strcmp(b.name, "pagetypeinfo") && !strcmp(b.tag, "start")) {
-			unsigned int po =
-			    (unsigned int)setting_after(b.data, b.len, "Page block order:");
+			unsigned int po;
 
+			if ((ret = snapshot_whole(r, i, &buf, &cap, &b, err)))
+				break;
+			po = (unsigned int)setting_after(b.data, b.len, "Page block order:");
 			if (start_pt < 0)
 				start_pt = (long)i;
 
@@ -1839,7 +1879,8 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 		} else if (!strcmp(b.name, "buddyinfo") && !strcmp(b.tag, "start") &&
 			   start_bi < 0) {
 			start_bi = i;
-		} else if (!strcmp(b.name, "kpageflags") && !strcmp(b.tag, "start") && b.len >= 8) {
+		} else if (!strcmp(b.name, "kpageflags") && !strcmp(b.tag, "start") &&
+			   !(ret = snapshot_whole(r, i, &buf, &cap, &b, err)) && b.len >= 8) {
 			uint64_t base = get_le64(b.data), words = (b.len - 8) / 8;
 
 			if (base > (1ull << 40) || base + words > (1ull << 40)) {

@@ -45,8 +45,6 @@ int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64
 		tw_zone_release(z);
 		return -ENOMEM;
 	}
-	for (uint64_t i = 0; i < spanned; i++)
-		z->pages[i].next = z->pages[i].prev = TW_NIL;
 	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++)
 		for (unsigned int m = 0; m < TW_NR_MT; m++)
 			z->free[o][m].head = z->free[o][m].tail = TW_NIL;

@@ -7,7 +7,9 @@
  *
  * State is pfn-indexed: one 16-byte struct tw_page per pfn of a zone's span, linked into the
  * free or per-cpu lists by index, and one byte per pageblock. Nothing is allocated per page
- * or per operation after tw_zone_init() and tw_zone_init_pcp().
+ * or per operation after tw_zone_init() and tw_zone_init_pcp(). A page's links mean something
+ * only while it is on a list (they are set when it is linked): tw_zone_init() leaves the
+ * array zeroed, so the memory of pages the twin never writes is never touched.
  *
  * Invariants (checked by tw_zone_check()): a free block's head page is TW_PG_FREE, carries
  * the block's order and the list it is on, and is on exactly that list; pages inside a free

@@ -250,9 +250,15 @@ static void load_comms(struct ev_reader *ev)
 	for (size_t i = 0; i < arc_reader_nr_sections(r); i++) {
 		const struct arc_section *s = arc_reader_section(r, i);
 		struct arc_blob b;
+		char head[64];
 		long n;
 
 		if (s->type != ARC_SEC_SNAPSHOT)
+			continue;
+		/* by name first: the kpageflags and kpagecount are megabytes */
+		n = arc_reader_peek(r, i, head, sizeof(head), NULL);
+		if (n > 0 && memchr(head, '\0', (size_t)n) && strcmp(head, "saved_cmdlines") &&
+		    strcmp(head, "proctable"))
 			continue;
 		n = arc_reader_load(r, i, &buf, &cap, NULL);
 		if (n < 0 || arc_blob_parse(buf, n, &b))

@@ -324,7 +324,7 @@ static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *
 	struct start_free *sf = arg;
 
 	(void)clipped;
-	tw_free_one_page(sf->z, pfn, order, tw_block_mt(sf->z, pfn), false);
+	tw_free_start_block(sf->z, pfn, order, tw_block_mt(sf->z, pfn));
 	sf->fb.nr[order]++;
 	sf->fb.pages += 1ull << order;
 	return 0;
@@ -1556,6 +1556,15 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			snap_pagetypeinfo_release(&pt);
 	}
 	snap_zoneinfo_init(&zi);
+	/*
+	 * The event reader first: it forks to try the formats, and after the twin is built
+	 * that would copy its page tables and fault on every page it writes next.
+	 */
+	ev = ev_reader_open(r, err);
+	if (!ev) {
+		ret = err->code ? err->code : -EBADMSG;
+		goto out;
+	}
 	n = arc_reader_load(r, zsec[0], &buf, &cap, err);
 	if (n < 0 || arc_blob_parse(buf, n, &b) || snap_zoneinfo_parse(&zi, b.data, b.len, &se)) {
 		ret = n < 0 ? n : -EBADMSG;
@@ -1680,11 +1689,6 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				lowmem_skips_movable(kv));
 		for (size_t i = 0; i < c->nr_zones; i++)
 			c->zones[i].boost = boosts[i];
-	}
-	ev = ev_reader_open(r, err);
-	if (!ev) {
-		ret = err->code ? err->code : -EBADMSG;
-		goto out;
 	}
 	/*
 	 * The start picture was read piece by piece while the system ran: an event during the

@@ -197,6 +197,13 @@ int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsign
 		     bool to_tail);
 
 /*
+ * The same for a free block of the start state, which the caller knows overlaps no free or
+ * listed page (the blocks of one picture, given in pfn order): without the double-free check,
+ * which reads every page of the block and so faults in the page array of all free memory.
+ */
+int tw_free_start_block(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt);
+
+/*
  * Take the first block of the lowest order >= ORDER from MT's free lists and split it down:
  * mirrors __rmqueue_smallest() with expand(), 6.10-6.18 (upper halves go to the heads of
  * the lower lists). Returns the pfn, or TW_NIL if MT has no block big enough.

@@ -382,44 +382,55 @@ struct zone_picture {
 static void start_pages(struct lockstep_ctx *c, struct tw_zone *z, struct zone_picture *zp,
 			uint64_t lo, uint64_t hi, const char *words)
 {
+	const uint64_t kernel = (1ull << SNAP_KPF_PGTABLE) | (1ull << SNAP_KPF_RESERVED);
+	const uint64_t movable = (1ull << SNAP_KPF_LRU) | (1ull << SNAP_KPF_ANON) |
+				 (1ull << SNAP_KPF_MMAP) | (1ull << SNAP_KPF_SWAPBACKED);
 	uint8_t *seen = c->seen[z - c->zones];
-	uint64_t first = z->start_pfn >> z->pageblock_order;
+	uint64_t first = z->start_pfn >> z->pageblock_order, candidates = 0;
 
-	for (uint64_t pfn = lo; pfn < hi; pfn++) {
-		uint64_t f = words ? get_le64(words + 8 * (pfn - lo)) : 0, i = pfn - z->start_pfn;
+	/* a pageblock at a time, its counts in registers: most pages are free or on an LRU */
+	for (uint64_t pfn = lo, end; pfn < hi; pfn = end) {
 		uint64_t b = (pfn >> z->pageblock_order) - first;
-		struct block_score *s = &zp->bs[b];
+		uint32_t slab = 0, kern = 0, page = 0;
+		int32_t score = 0;
 
-		if (f & (1ull << SNAP_KPF_BUDDY))
-			zp->buddy[i / 64] |= 1ull << (i % 64);
-		if (f && !(f & (1ull << SNAP_KPF_NOPAGE)))
+		end = ((pfn >> z->pageblock_order) + 1) << z->pageblock_order;
+		if (end > hi)
+			end = hi;
+		for (uint64_t p = pfn; p < end; p++) {
+			uint64_t f = words ? get_le64(words + 8 * (p - lo)) : 0,
+				 i = p - z->start_pfn;
+			uint32_t is_slab = f >> SNAP_KPF_SLAB & 1,
+				 is_kern = is_slab | !!(f & kernel);
+			uint8_t pf;
+
+			zp->buddy[i / 64] |= (f >> SNAP_KPF_BUDDY & 1) << (i % 64);
+			page |= f && !(f & (1ull << SNAP_KPF_NOPAGE));
+			slab += is_slab;
+			kern += is_kern;
+			score += (int32_t)is_kern - (int32_t)(!is_kern && (f & movable));
+			/*
+			 * What prep_move_freepages_block() counts as movable: PageLRU(). A page
+			 * with no flag at all (not free, not on an LRU, not slab, no page table,
+			 * not reserved) is most likely on a per-cpu list: kpageflags shows
+			 * nothing for those. Kernel pages without a flag (vmalloc, stacks) look
+			 * the same, so this is a candidate set, compared in the report with the
+			 * pcp counts of the start zoneinfo.
+			 */
+			f &= ~(1ull << SNAP_KPF_IDLE);
+			pf = (f & (1ull << SNAP_KPF_LRU) ? TW_PF_MOVABLE : 0) |
+			     (!f ? TW_PF_START_PCP : 0);
+			if (pf) /* only then: the pages of free memory stay untouched */
+				z->pages[i].flags |= pf;
+			candidates += !f;
+		}
+		zp->bs[b].slab += slab;
+		zp->bs[b].kernel += kern;
+		zp->bs[b].score += score;
+		if (page)
 			seen[b] |= SEEN_PAGE;
-		if (f & (1ull << SNAP_KPF_SLAB)) {
-			s->slab++;
-			s->kernel++;
-			s->score++;
-		} else if (f & ((1ull << SNAP_KPF_PGTABLE) | (1ull << SNAP_KPF_RESERVED))) {
-			s->kernel++;
-			s->score++;
-		} else if (f & ((1ull << SNAP_KPF_LRU) | (1ull << SNAP_KPF_ANON) |
-				(1ull << SNAP_KPF_MMAP) | (1ull << SNAP_KPF_SWAPBACKED))) {
-			s->score--;
-		}
-		/*
-		 * What prep_move_freepages_block() counts as movable: PageLRU(). A page with no
-		 * flag at all (not free, not on an LRU, not slab, no page table, not reserved)
-		 * is most likely on a per-cpu list: kpageflags shows nothing for those. Kernel
-		 * pages without a flag (vmalloc, stacks) look the same, so this is a candidate
-		 * set, compared in the report with the pcp counts of the start zoneinfo.
-		 */
-		f &= ~(1ull << SNAP_KPF_IDLE);
-		if (f & (1ull << SNAP_KPF_LRU))
-			z->pages[i].flags |= TW_PF_MOVABLE;
-		if (!f) {
-			z->pages[i].flags |= TW_PF_START_PCP;
-			c->rep->ls.pcp.start_candidates++;
-		}
 	}
+	c->rep->ls.pcp.start_candidates += candidates;
 }
 
 /* Pfns [LO, HI) of the start picture, WORDS or none, to every zone they fall in. */

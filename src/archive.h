@@ -186,8 +186,7 @@ long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap,
  * LEN only when the payload is shorter, or a negative errno (-EINVAL for an event-split
  * section). A zstd error past those bytes goes unnoticed: arc_reader_load() finds it.
  */
-long arc_reader_peek(struct arc_reader *r, size_t i, void *buf, size_t len,
-		     struct arc_error *err);
+long arc_reader_peek(struct arc_reader *r, size_t i, void *buf, size_t len, struct arc_error *err);
 
 /* Verify every payload (checksum and decompression). Returns 0 or the first error. */
 int arc_reader_verify(struct arc_reader *r, struct arc_error *err);

@@ -46,8 +46,6 @@ int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64
 		tw_zone_release(z);
 		return -ENOMEM;
 	}
-	for (uint64_t i = 0; i < spanned; i++)
-		z->pages[i].next = z->pages[i].prev = TW_NIL;
 	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++)
 		for (unsigned int m = 0; m < TW_NR_MT; m++)
 			z->free[o][m].head = z->free[o][m].tail = TW_NIL;
@@ -259,8 +257,8 @@ static bool buddy_merge_likely(const struct tw_zone *z, uint64_t pfn, unsigned i
 	return is_buddy(z, higher ^ (1ull << (order + 1)), order + 1);
 }
 
-int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt,
-		     bool to_tail)
+static int free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt,
+			 bool to_tail, bool checked)
 {
 	uint64_t n = 1ull << order;
 
@@ -268,9 +266,9 @@ int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsign
 	    !tw_zone_has(z, pfn + n - 1))
 		return -ERANGE;
 	/* Refuse a double free: no page of the range may be free, listed, or in a free block. */
-	if (tw_free_block_of(z, pfn, NULL) != TW_NIL)
+	if (checked && tw_free_block_of(z, pfn, NULL) != TW_NIL)
 		return -EEXIST;
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; checked && i < n; i++)
 		if (z->pages[pfn - z->start_pfn + i].state == TW_PG_FREE ||
 		    z->pages[pfn - z->start_pfn + i].state == TW_PG_PCP)
 			return -EEXIST;
@@ -295,6 +293,17 @@ int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsign
 	add_to_free_list(z, pfn - z->start_pfn, order, mt,
 			 to_tail || buddy_merge_likely(z, pfn, order));
 	return 0;
+}
+
+int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt,
+		     bool to_tail)
+{
+	return free_one_page(z, pfn, order, mt, to_tail, true);
+}
+
+int tw_free_start_block(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt)
+{
+	return free_one_page(z, pfn, order, mt, false, false);
 }
 
 /* mirrors expand(): split a block of order HIGH at I down to LOW, upper halves to list heads */

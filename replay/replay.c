@@ -20,12 +20,14 @@ struct sysctl_at {
 /* A piece of the start kpageflags picture: pfns [base, end) as read by time ts. */
 struct kpf_chunk {
 	uint64_t base, end, ts;
+	size_t sec; /* its section */
 };
 
 /* Where the snapshots the lockstep compares with are. */
 struct snap_sections {
-	const struct kpf_chunk *kpf; /* the start picture's pieces */
+	const struct kpf_chunk *kpf; /* the start picture's pieces, in pfn order */
 	size_t nr_kpf;
+	uint64_t kpf_end; /* pfns from 0 to here are the picture; those in no piece show no flag */
 	const size_t *zoneinfo, *pagetypeinfo; /* section indices, in archive order */
 	size_t nr_zoneinfo, nr_pagetypeinfo;   /* pagetypeinfo: all but the start one */
 	long start_pagetypeinfo;	       /* -1 if none */
@@ -145,41 +147,34 @@ static void check_wmarks(struct tw_report *rep, const struct snap_zoneinfo *zi, 
 	}
 }
 
-/* The initial state: free blocks from the start kpageflags against the start buddyinfo. */
-static void check_initial(struct tw_report *rep, const uint64_t *flags, size_t nr_pfns,
-			  const struct snap_zoneinfo *zi, const struct snap_buddyinfo *bi)
+/*
+ * The initial state of zone Z: FB, the free blocks the start kpageflags show in it (as the
+ * twin starts with them), against B, its line of the start buddyinfo.
+ */
+static void check_initial(struct tw_report *rep, const struct snap_zoneinfo_zone *z,
+			  const struct snap_buddy_zone *b, const struct snap_free_blocks *fb)
 {
-	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = flags};
-	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
+	struct tw_zone_init_state *s;
 
-	snap_kpf_guess_flagging(&range, &how);
-	for (size_t i = 0; i < zi->nr_zones && rep->nr_init < TW_MAX_ZONES; i++) {
-		const struct snap_zoneinfo_zone *z = &zi->zones[i];
-		const struct snap_buddy_zone *b = snap_buddyinfo_zone(bi, z->node, z->name);
-		struct tw_zone_init_state *s;
-		struct snap_free_blocks fb;
-
-		if (!z->populated || !b)
-			continue;
-		if (snap_kpf_zone_free(&range, z, b->nr_orders, how, &fb))
-			continue;
-		s = &rep->init[rep->nr_init++];
-		memset(s, 0, sizeof(*s));
-		snprintf(s->name, sizeof(s->name), "%s", z->name);
-		s->node = z->node;
-		s->nr_orders = b->nr_orders < TW_MAX_ORDERS ? b->nr_orders : TW_MAX_ORDERS;
-		s->kpf_pages = fb.pages;
-		for (unsigned int o = 0; o < s->nr_orders; o++) {
-			s->kpf_blocks[o] = fb.nr[o];
-			s->buddy_blocks[o] = b->nr_free[o];
-			s->buddy_pages += b->nr_free[o] << o;
-			s->orders_equal += fb.nr[o] == b->nr_free[o];
-		}
+	if (rep->nr_init == TW_MAX_ZONES)
+		return;
+	s = &rep->init[rep->nr_init++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", z->name);
+	s->node = z->node;
+	s->nr_orders = b->nr_orders < TW_MAX_ORDERS ? b->nr_orders : TW_MAX_ORDERS;
+	s->kpf_pages = fb->pages;
+	for (unsigned int o = 0; o < s->nr_orders; o++) {
+		s->kpf_blocks[o] = fb->nr[o];
+		s->buddy_blocks[o] = b->nr_free[o];
+		s->buddy_pages += b->nr_free[o] << o;
+		s->orders_equal += fb->nr[o] == b->nr_free[o];
 	}
 }
 
 #define SEEN_TYPE 0x1 /* an event has shown the pageblock's type */
 #define SEEN_HOLE 0x2 /* no page of it exists (kpageflags: KPF_NOPAGE): not a pageblock */
+#define SEEN_PAGE 0x4 /* while the twin is set up: the picture shows a page of it */
 
 /* What the replay knows of one zone beyond the twin's state. */
 #define TW_MAX_NODES 64 /* nodes the twin follows kswapd on */
@@ -341,12 +336,20 @@ static struct tw_node *node_of(struct lockstep_ctx *c, int nid)
 	return nid >= 0 && nid < TW_MAX_NODES ? &c->nodes[nid] : NULL;
 }
 
+/* A free block of the start picture: into the twin, and counted for check_initial(). */
+struct start_free {
+	struct tw_zone *z;
+	struct snap_free_blocks fb;
+};
+
 static int add_free_block(uint64_t pfn, unsigned int order, bool clipped, void *arg)
 {
-	struct tw_zone *z = arg;
+	struct start_free *sf = arg;
 
 	(void)clipped;
-	tw_free_one_page(z, pfn, order, tw_block_mt(z, pfn), false);
+	tw_free_start_block(sf->z, pfn, order, tw_block_mt(sf->z, pfn));
+	sf->fb.nr[order]++;
+	sf->fb.pages += 1ull << order;
 	return 0;
 }
 
@@ -361,31 +364,23 @@ static bool in_start_picture(const struct snap_sections *ss, uint64_t pfn)
 
 /*
  * Pageblocks with no page at all (a hole in the zone's span: not in the picture, or no flag
- * on any of its pages, KPF_NOPAGE or none, as a PCI hole shows): the kernel's block table
- * does not count them (pfn_to_online_page() finds none, or a page of another zone).
+ * on any of its pages, KPF_NOPAGE or none, as a PCI hole shows, which start_pages() marked
+ * SEEN_PAGE): the kernel's block table does not count them (pfn_to_online_page() finds
+ * none, or a page of another zone).
  */
-static void mark_holes(struct lockstep_ctx *c, struct tw_zone *z,
-		       const struct snap_kpf_range *range, const struct snap_sections *ss)
+static void mark_holes(struct lockstep_ctx *c, struct tw_zone *z, const struct snap_sections *ss)
 {
 	uint64_t bsize = 1ull << z->pageblock_order, first = z->start_pfn & ~(bsize - 1);
 	uint64_t nb = (z->start_pfn + z->spanned - first + bsize - 1) / bsize;
 	uint8_t *seen = c->seen[z - c->zones];
 
 	for (uint64_t b = 0; b < nb; b++) {
-		uint64_t lo = first + b * bsize, pfn;
+		uint64_t lo = first + b * bsize;
 
-		if (!in_start_picture(ss, lo) && !in_start_picture(ss, lo + bsize - 1)) {
+		if ((!in_start_picture(ss, lo) && !in_start_picture(ss, lo + bsize - 1)) ||
+		    !(seen[b] & SEEN_PAGE))
 			seen[b] |= SEEN_HOLE;
-			continue;
-		}
-		for (pfn = lo; pfn < lo + bsize; pfn++)
-			if (tw_zone_has(z, pfn) && pfn >= range->base_pfn &&
-			    pfn < range->base_pfn + range->nr &&
-			    range->flags[pfn - range->base_pfn] &&
-			    !(range->flags[pfn - range->base_pfn] & (1ull << SNAP_KPF_NOPAGE)))
-				break;
-		if (pfn == lo + bsize)
-			seen[b] |= SEEN_HOLE;
+		seen[b] &= ~SEEN_PAGE;
 	}
 }
 
@@ -396,6 +391,158 @@ struct block_score {
 	uint32_t slab;	 /* slab pages */
 	uint32_t kernel; /* slab, page tables, reserved */
 };
+
+/* What the start picture says of one zone, gathered piece by piece by start_pages(). */
+struct zone_picture {
+	uint64_t *buddy;	/* a bit per pfn of the span: KPF_BUDDY */
+	struct block_score *bs; /* per pageblock, as in c->seen */
+};
+
+/*
+ * The start picture's words for pfns [LO, HI) of zone Z (WORDS, or none: no flag at all), as
+ * they come: the free pages, which pageblocks have pages, their scores, and the page flags.
+ */
+static void start_pages(struct lockstep_ctx *c, struct tw_zone *z, struct zone_picture *zp,
+			uint64_t lo, uint64_t hi, const char *words)
+{
+	const uint64_t kernel = (1ull << SNAP_KPF_PGTABLE) | (1ull << SNAP_KPF_RESERVED);
+	const uint64_t movable = (1ull << SNAP_KPF_LRU) | (1ull << SNAP_KPF_ANON) |
+				 (1ull << SNAP_KPF_MMAP) | (1ull << SNAP_KPF_SWAPBACKED);
+	uint8_t *seen = c->seen[z - c->zones];
+	uint64_t first = z->start_pfn >> z->pageblock_order, candidates = 0;
+
+	/* a pageblock at a time, its counts in registers: most pages are free or on an LRU */
+	for (uint64_t pfn = lo, end; pfn < hi; pfn = end) {
+		uint64_t b = (pfn >> z->pageblock_order) - first;
+		uint32_t slab = 0, kern = 0, page = 0;
+		int32_t score = 0;
+
+		end = ((pfn >> z->pageblock_order) + 1) << z->pageblock_order;
+		if (end > hi)
+			end = hi;
+		for (uint64_t p = pfn; p < end; p++) {
+			uint64_t f = words ? get_le64(words + 8 * (p - lo)) : 0,
+				 i = p - z->start_pfn;
+			uint32_t is_slab = f >> SNAP_KPF_SLAB & 1,
+				 is_kern = is_slab | !!(f & kernel);
+			uint8_t pf;
+
+			zp->buddy[i / 64] |= (f >> SNAP_KPF_BUDDY & 1) << (i % 64);
+			page |= f && !(f & (1ull << SNAP_KPF_NOPAGE));
+			slab += is_slab;
+			kern += is_kern;
+			score += (int32_t)is_kern - (int32_t)(!is_kern && (f & movable));
+			/*
+			 * What prep_move_freepages_block() counts as movable: PageLRU(). A page
+			 * with no flag at all (not free, not on an LRU, not slab, no page table,
+			 * not reserved) is most likely on a per-cpu list: kpageflags shows
+			 * nothing for those. Kernel pages without a flag (vmalloc, stacks) look
+			 * the same, so this is a candidate set, compared in the report with the
+			 * pcp counts of the start zoneinfo.
+			 */
+			f &= ~(1ull << SNAP_KPF_IDLE);
+			pf = (f & (1ull << SNAP_KPF_LRU) ? TW_PF_MOVABLE : 0) |
+			     (!f ? TW_PF_START_PCP : 0);
+			if (pf) /* only then: the pages of free memory stay untouched */
+				z->pages[i].flags |= pf;
+			candidates += !f;
+		}
+		zp->bs[b].slab += slab;
+		zp->bs[b].kernel += kern;
+		zp->bs[b].score += score;
+		if (page)
+			seen[b] |= SEEN_PAGE;
+	}
+	c->rep->ls.pcp.start_candidates += candidates;
+}
+
+/* Pfns [LO, HI) of the start picture, WORDS or none, to every zone they fall in. */
+static void start_range(struct lockstep_ctx *c, struct zone_picture *zp, uint64_t lo, uint64_t hi,
+			const char *words)
+{
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		const struct tw_zone *z = &c->zones[i];
+		uint64_t a = lo > z->start_pfn ? lo : z->start_pfn;
+		uint64_t e = hi < z->start_pfn + z->spanned ? hi : z->start_pfn + z->spanned;
+
+		if (a < e)
+			start_pages(c, &c->zones[i], &zp[i], a, e,
+				    words ? words + 8 * (a - lo) : NULL);
+	}
+}
+
+/*
+ * Read the start picture a piece at a time into every zone (the twin never holds it whole):
+ * the pieces in pfn order, and the pfns between them (up to ss->kpf_end) as pages with no
+ * flag, as a picture with holes read whole would show them.
+ */
+static int read_start_picture(struct arc_reader *r, struct lockstep_ctx *c, struct zone_picture *zp,
+			      const struct snap_sections *ss, void **buf, size_t *cap,
+			      struct arc_error *err)
+{
+	uint64_t done = 0;
+	struct arc_blob b;
+
+	for (size_t k = 0; k < ss->nr_kpf; k++) {
+		const struct kpf_chunk *ch = &ss->kpf[k];
+		long n = arc_reader_load(r, ch->sec, buf, cap, err);
+
+		if (n < 0)
+			return (int)n;
+		if (arc_blob_parse(*buf, (size_t)n, &b) || b.len < 8 ||
+		    get_le64(b.data) != ch->base || (b.len - 8) / 8 != ch->end - ch->base) {
+			err->code = -EBADMSG;
+			err->offset = arc_reader_section(r, ch->sec)->offset + ARC_SECT_HDR_SIZE;
+			err->section = (int)ch->sec;
+			snprintf(err->msg, sizeof(err->msg),
+				 "section %zu (kpageflags snapshot): not the piece its start said",
+				 ch->sec);
+			return -EBADMSG;
+		}
+		start_range(c, zp, done, ch->base, NULL);
+		start_range(c, zp, ch->base, ch->end, b.data + 8);
+		done = ch->end;
+	}
+	start_range(c, zp, done, ss->kpf_end, NULL);
+	return 0;
+}
+
+/* The free pages of ZP's bitmap of zone Z, run by run, into the twin. */
+static void start_free_blocks(struct tw_zone *z, const struct zone_picture *zp,
+			      unsigned int nr_orders, struct start_free *sf)
+{
+	uint64_t nw = (z->spanned + 63) / 64, i = 0;
+
+	sf->z = z;
+	memset(&sf->fb, 0, sizeof(sf->fb));
+	while (i < z->spanned) {
+		uint64_t w = i / 64, bits = zp->buddy[w] >> (i % 64), start;
+
+		if (!bits) {
+			i = (w + 1) * 64;
+			while (i < z->spanned && !zp->buddy[i / 64])
+				i += 64;
+			continue;
+		}
+		i += (uint64_t)__builtin_ctzll(bits);
+		start = i;
+		for (;;) {
+			w = i / 64;
+			bits = ~zp->buddy[w] >> (i % 64);
+			if (bits) {
+				i += (uint64_t)__builtin_ctzll(bits);
+				break;
+			}
+			i = (w + 1) * 64;
+			if (w + 1 == nw)
+				break;
+		}
+		if (i > z->spanned)
+			i = z->spanned;
+		snap_kpf_split_run(z->start_pfn + start, z->start_pfn + i, nr_orders, false,
+				   add_free_block, sf);
+	}
+}
 
 static int by_score(const void *a, const void *b)
 {
@@ -427,13 +574,11 @@ static int by_slab_share(const void *a, const void *b)
  * else is Movable. The events correct this as they show types (block_evidence()), and the
  * report says how often the guess was right where they did.
  */
-static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
-			      const struct snap_kpf_range *range, const struct snap_pt_zone *ptz,
-			      const struct snap_pagetypeinfo *pt)
+static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z, struct block_score *bs,
+			      const struct snap_pt_zone *ptz, const struct snap_pagetypeinfo *pt)
 {
 	uint64_t bsize = 1ull << z->pageblock_order, first = z->start_pfn & ~(bsize - 1);
 	uint64_t nb = (z->start_pfn + z->spanned - first + bsize - 1) / bsize, want[TW_NR_MT] = {0};
-	struct block_score *bs;
 	uint64_t nonmov, k;
 
 	if (!ptz)
@@ -445,34 +590,13 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
 			want[m] = ptz->blocks[i];
 	}
 	nonmov = want[TW_MT_UNMOVABLE] + want[TW_MT_RECLAIMABLE] + want[TW_MT_HIGHATOMIC];
-	if (!nonmov || nonmov > nb || !(bs = calloc(nb, sizeof(*bs))))
+	if (!nonmov || nonmov > nb)
 		return;
+	/* BS has each block's scores from start_pages(); holes are no pageblock at all */
 	for (uint64_t b = 0; b < nb; b++) {
-		uint64_t lo = first + b * bsize, hi = lo + bsize;
-
-		bs[b].pfn = lo;
-		if (c->seen[z - c->zones][b] & SEEN_HOLE) {
-			bs[b].score = INT32_MIN; /* not a pageblock at all */
-			continue;
-		}
-		for (uint64_t pfn = lo; pfn < hi && pfn < range->base_pfn + range->nr; pfn++) {
-			uint64_t f;
-
-			if (pfn < range->base_pfn || !tw_zone_has(z, pfn))
-				continue;
-			f = range->flags[pfn - range->base_pfn];
-			if (f & (1ull << SNAP_KPF_SLAB)) {
-				bs[b].slab++;
-				bs[b].kernel++;
-				bs[b].score++;
-			} else if (f & ((1ull << SNAP_KPF_PGTABLE) | (1ull << SNAP_KPF_RESERVED))) {
-				bs[b].kernel++;
-				bs[b].score++;
-			} else if (f & ((1ull << SNAP_KPF_LRU) | (1ull << SNAP_KPF_ANON) |
-					(1ull << SNAP_KPF_MMAP) | (1ull << SNAP_KPF_SWAPBACKED))) {
-				bs[b].score--;
-			}
-		}
+		bs[b].pfn = first + b * bsize;
+		if (c->seen[z - c->zones][b] & SEEN_HOLE)
+			bs[b] = (struct block_score){.pfn = bs[b].pfn, .score = INT32_MIN};
 	}
 	qsort(bs, nb, sizeof(*bs), by_score);
 	qsort(bs, nonmov, sizeof(*bs), by_slab_share);
@@ -480,7 +604,6 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z,
 		tw_set_block_mt(z, bs[k].pfn < z->start_pfn ? z->start_pfn : bs[k].pfn,
 				k < want[TW_MT_RECLAIMABLE] ? TW_MT_RECLAIMABLE : TW_MT_UNMOVABLE);
 	c->rep->ls.blocks_inferred += nonmov;
-	free(bs);
 }
 
 /* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
@@ -1656,17 +1779,16 @@ static void count_before_picture(struct lockstep_ctx *c, const struct ev_record 
  * then every allocator event after the kpageflags read, in time order.
  */
 static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
-		    uint64_t **flagsp, size_t nr_pfns, const struct snap_sections *ss,
-		    const struct snap_buddyinfo *bi, unsigned int pb_order,
-		    const struct sysctl_at *sc, struct arc_error *err)
+		    const struct snap_sections *ss, const struct snap_buddyinfo *bi,
+		    unsigned int pb_order, const struct sysctl_at *sc, struct arc_error *err)
 {
 	const size_t *zsec = ss->zoneinfo;
 	size_t nr_z = ss->nr_zoneinfo, next_pt = 0;
 	long start_pt = ss->start_pagetypeinfo;
 	struct lockstep_ctx *c = calloc(1, sizeof(*c));
 	struct tw_lockstep *ls = &rep->ls;
-	struct snap_kpf_range range = {.base_pfn = 0, .nr = nr_pfns, .flags = *flagsp};
-	enum snap_buddy_flagging how = SNAP_BUDDY_EVERY_PAGE;
+	struct zone_picture zp[TW_MAX_ZONES] = {0};
+	size_t zi_of[TW_MAX_ZONES]; /* each twin zone's zone in the start zoneinfo */
 	struct snap_zoneinfo zi;
 	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
@@ -1706,7 +1828,15 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			snap_pagetypeinfo_release(&pt);
 	}
 	snap_zoneinfo_init(&zi);
-	snap_kpf_guess_flagging(&range, &how);
+	/*
+	 * The event reader first: it forks to try the formats, and after the twin is built
+	 * that would copy its page tables and fault on every page it writes next.
+	 */
+	ev = ev_reader_open(r, err);
+	if (!ev) {
+		ret = err->code ? err->code : -EBADMSG;
+		goto out;
+	}
 	n = arc_reader_load(r, zsec[0], &buf, &cap, err);
 	if (n < 0 || arc_blob_parse(buf, n, &b) || snap_zoneinfo_parse(&zi, b.data, b.len, &se)) {
 		ret = n < 0 ? n : -EBADMSG;
@@ -1738,10 +1868,16 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			goto out;
 		}
 		c->nr_zones++;
+		zi_of[c->nr_zones - 1] = i;
 		c->seen[c->nr_zones - 1] = calloc(((zz->start_pfn + zz->spanned) >> pb_order) -
 						      (zz->start_pfn >> pb_order) + 1,
 						  1);
-		if (!c->seen[c->nr_zones - 1]) {
+		zp[c->nr_zones - 1].buddy = calloc((zz->spanned + 63) / 64, sizeof(uint64_t));
+		zp[c->nr_zones - 1].bs = calloc(((zz->start_pfn + zz->spanned) >> pb_order) -
+						    (zz->start_pfn >> pb_order) + 1,
+						sizeof(struct block_score));
+		if (!c->seen[c->nr_zones - 1] || !zp[c->nr_zones - 1].buddy ||
+		    !zp[c->nr_zones - 1].bs) {
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -1792,35 +1928,28 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				tp->high_max = tp->high_max > four ? tp->high_max : four;
 			}
 		}
-		mark_holes(c, z, &range, ss);
-		if (pt.nr_zones)
-			infer_block_types(c, z, &range,
-					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);
-		/*
-		 * What prep_move_freepages_block() counts as movable: PageLRU(). A page with no
-		 * flag at all (not free, not on an LRU, not slab, no page table, not reserved)
-		 * is most likely on a per-cpu list: kpageflags shows nothing for those. Kernel
-		 * pages without a flag (vmalloc, stacks) look the same, so this is a candidate
-		 * set, compared in the report with the pcp counts of the start zoneinfo.
-		 */
-		for (uint64_t pfn = zz->start_pfn;
-		     pfn < zz->start_pfn + zz->spanned && pfn < range.base_pfn + range.nr; pfn++) {
-			uint64_t f;
-
-			if (pfn < range.base_pfn)
-				continue;
-			f = range.flags[pfn - range.base_pfn] & ~(1ull << SNAP_KPF_IDLE);
-			if (f & (1ull << SNAP_KPF_LRU))
-				z->pages[pfn - z->start_pfn].flags |= TW_PF_MOVABLE;
-			if (!f) {
-				z->pages[pfn - z->start_pfn].flags |= TW_PF_START_PCP;
-				rep->ls.pcp.start_candidates++;
-			}
-		}
 		for (size_t k = 0; k < zz->nr_pcp; k++)
 			rep->ls.pcp.start_pcp_count += zz->pcp[k].count;
-		snap_kpf_walk_free(&range, zz->start_pfn, zz->start_pfn + zz->spanned,
-				   bz->nr_orders, how, add_free_block, z);
+	}
+	ret = read_start_picture(r, c, zp, ss, &buf, &cap, err);
+	if (ret)
+		goto out;
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		const struct snap_zoneinfo_zone *zz = &zi.zones[zi_of[i]];
+		const struct snap_buddy_zone *bz = snap_buddyinfo_zone(bi, zz->node, zz->name);
+		struct start_free sf;
+
+		mark_holes(c, &c->zones[i], ss);
+		if (pt.nr_zones)
+			infer_block_types(c, &c->zones[i], zp[i].bs,
+					  snap_pagetypeinfo_zone(&pt, zz->node, zz->name), &pt);
+		/* the blocks go to the lists of their pageblocks' types: after those are known */
+		start_free_blocks(&c->zones[i], &zp[i], bz->nr_orders, &sf);
+		check_initial(rep, zz, bz, &sf.fb);
+		free(zp[i].buddy);
+		free(zp[i].bs);
+		zp[i].buddy = NULL;
+		zp[i].bs = NULL;
 	}
 	if (sc) {
 		uint64_t boosts[TW_MAX_ZONES];
@@ -1833,14 +1962,6 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				lowmem_skips_movable(kv));
 		for (size_t i = 0; i < c->nr_zones; i++)
 			c->zones[i].boost = boosts[i];
-	}
-	/* The twin holds the free state now: the picture it came from can go (8 bytes a pfn). */
-	free(*flagsp);
-	*flagsp = NULL;
-	ev = ev_reader_open(r, err);
-	if (!ev) {
-		ret = err->code ? err->code : -EBADMSG;
-		goto out;
 	}
 	/*
 	 * The start picture was read piece by piece while the system ran: an event during the
@@ -2034,6 +2155,8 @@ out:
 	for (size_t i = 0; i < c->nr_zones; i++) {
 		tw_zone_release(&c->zones[i]);
 		free(c->seen[i]);
+		free(zp[i].buddy);
+		free(zp[i].bs);
 	}
 	free(c->cpus);
 	free(c);
@@ -2044,14 +2167,46 @@ out:
 	return ret;
 }
 
+/*
+ * Snapshot section I's name and tag into *B, decompressing no more of it than they take
+ * (into HEAD); B's data is then only the start of the content. 0, 1 when the section is not
+ * a snapshot blob, or a negative errno.
+ */
+static int snapshot_head(struct arc_reader *r, size_t i, char *head, size_t len, void **buf,
+			 size_t *cap, struct arc_blob *b, struct arc_error *err)
+{
+	long n = arc_reader_peek(r, i, head, len, err);
+
+	if (n < 0)
+		return (int)n;
+	if (!arc_blob_parse(head, (size_t)n, b))
+		return 0;
+	if ((size_t)n < len)
+		return 1;
+	n = arc_reader_load(r, i, buf, cap, err); /* a name and tag longer than HEAD */
+	if (n < 0)
+		return (int)n;
+	return arc_blob_parse(*buf, (size_t)n, b) ? 1 : 0;
+}
+
+/* Snapshot section I whole, into *BUF and *B. 0 or a negative errno. */
+static int snapshot_whole(struct arc_reader *r, size_t i, void **buf, size_t *cap,
+			  struct arc_blob *b, struct arc_error *err)
+{
+	long n = arc_reader_load(r, i, buf, cap, err);
+
+	if (n < 0)
+		return (int)n;
+	return arc_blob_parse(*buf, (size_t)n, b) ? -EBADMSG : 0;
+}
+
 int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw_report *rep,
 	      struct arc_error *err)
 {
 	struct sysctl_at *sc = NULL;
 	size_t nr_sc = 0, *zsec = NULL, nr_z = 0;
 	struct snap_sections ss = {0};
-	uint64_t *flags = NULL;
-	size_t nr_pfns = 0;
+	uint64_t nr_pfns = 0;
 	void *buf = NULL;
 	size_t cap = 0;
 	long start_bi = -1, start_pt = -1;
@@ -2069,20 +2224,25 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 	for (size_t i = 0; i < arc_reader_nr_sections(r) && !ret; i++) {
 		const struct arc_section *s = arc_reader_section(r, i);
 		struct arc_blob b;
-		long n;
+		char head[256];
+		int n;
 
 		if (s->type != ARC_SEC_SNAPSHOT)
 			continue;
-		n = arc_reader_load(r, i, &buf, &cap, err);
+		/* only what is read is decompressed: kpageflags and kpagecount are megabytes */
+		n = snapshot_head(r, i, head, sizeof(head), &buf, &cap, &b, err);
 		if (n < 0) {
 			ret = n;
 			break;
 		}
-		if (arc_blob_parse(buf, n, &b))
+		if (n)
 			continue;
 		if (!strcmp(b.name, "sysctl_vm")) {
-			struct sysctl_at *ns = realloc(sc, (nr_sc + 1) * sizeof(*ns));
+			struct sysctl_at *ns;
 
+			if ((ret = snapshot_whole(r, i, &buf, &cap, &b, err)))
+				break;
+			ns = realloc(sc, (nr_sc + 1) * sizeof(*ns));
 			if (!ns) {
 				ret = -ENOMEM;
 				break;
@@ -2113,9 +2273,11 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 			ptsec = np;
 			ptsec[nr_pt++] = i;
 		} else if (!strcmp(b.name, "pagetypeinfo") && !strcmp(b.tag, "start")) {
-			unsigned int po =
-			    (unsigned int)setting_after(b.data, b.len, "Page block order:");
+			unsigned int po;
 
+			if ((ret = snapshot_whole(r, i, &buf, &cap, &b, err)))
+				break;
+			po = (unsigned int)setting_after(b.data, b.len, "Page block order:");
 			if (start_pt < 0)
 				start_pt = (long)i;
 
@@ -2124,9 +2286,14 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 		} else if (!strcmp(b.name, "buddyinfo") && !strcmp(b.tag, "start") &&
 			   start_bi < 0) {
 			start_bi = i;
-		} else if (!strcmp(b.name, "kpageflags") && !strcmp(b.tag, "start") && b.len >= 8) {
-			uint64_t base = get_le64(b.data), words = (b.len - 8) / 8;
+		} else if (!strcmp(b.name, "kpageflags") && !strcmp(b.tag, "start") &&
+			   s->raw_size - (size_t)(b.data - b.name) >= 8) {
+			/* where the piece goes; its words are read when the twin is set up */
+			uint64_t base, words = (s->raw_size - (size_t)(b.data - b.name) - 8) / 8;
 
+			if (b.len < 8 && (ret = snapshot_whole(r, i, &buf, &cap, &b, err)))
+				break;
+			base = get_le64(b.data);
 			if (base > (1ull << 40) || base + words > (1ull << 40)) {
 				ret = -EBADMSG;
 				err->code = ret;
@@ -2137,19 +2304,21 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 					 i, (unsigned long long)base);
 				break;
 			}
-			if (base + words > nr_pfns) {
-				uint64_t *nf = realloc(flags, (base + words) * sizeof(*nf));
-
-				if (!nf) {
-					ret = -ENOMEM;
-					break;
-				}
-				memset(nf + nr_pfns, 0, (base + words - nr_pfns) * sizeof(*nf));
-				flags = nf;
-				nr_pfns = base + words;
+			if (words && nr_kpf && base < kpf[nr_kpf - 1].end) {
+				ret = -EBADMSG;
+				err->code = ret;
+				err->offset = s->offset + ARC_SECT_HDR_SIZE;
+				err->section = i;
+				snprintf(
+				    err->msg, sizeof(err->msg),
+				    "section %zu (kpageflags snapshot): pfn %llu is before the "
+				    "end of the previous piece (%llu): not in pfn order",
+				    i, (unsigned long long)base,
+				    (unsigned long long)kpf[nr_kpf - 1].end);
+				break;
 			}
-			for (uint64_t w = 0; w < words; w++)
-				flags[base + w] = get_le64(b.data + 8 + 8 * w);
+			if (base + words > nr_pfns)
+				nr_pfns = base + words;
 			if (words) {
 				struct kpf_chunk *nk = realloc(kpf, (nr_kpf + 1) * sizeof(*nk));
 
@@ -2160,6 +2329,7 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 				kpf = nk;
 				kpf[nr_kpf].base = base;
 				kpf[nr_kpf].end = base + words;
+				kpf[nr_kpf].sec = i;
 				kpf[nr_kpf++].ts = s->ts_last;
 			}
 			if (!rep->have_kpageflags)
@@ -2218,7 +2388,6 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 				ret = snap_err(err, bs, start_bi, "buddyinfo", &se);
 				break;
 			}
-			check_initial(rep, flags, nr_pfns, &zi, &bi);
 		}
 	}
 	if (!rep->have_kpageflags)
@@ -2233,8 +2402,8 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 		ss.start_pagetypeinfo = start_pt;
 		ss.kpf = kpf;
 		ss.nr_kpf = nr_kpf;
-		ret = lockstep(r, opts, rep, &flags, nr_pfns, &ss, &bi, pb_order,
-			       nr_sc ? &sc[0] : NULL, err);
+		ss.kpf_end = nr_pfns;
+		ret = lockstep(r, opts, rep, &ss, &bi, pb_order, nr_sc ? &sc[0] : NULL, err);
 	} else if (!ret)
 		snprintf(rep->ls.why, sizeof(rep->ls.why), "no initial state to start from");
 	free(buf);
@@ -2242,7 +2411,6 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 	free(zsec);
 	free(ptsec);
 	free(kpf);
-	free(flags);
 	snap_zoneinfo_release(&zi);
 	snap_buddyinfo_release(&bi);
 	return ret;

@@ -7,7 +7,9 @@
  *
  * State is pfn-indexed: one 16-byte struct tw_page per pfn of a zone's span, linked into the
  * free or per-cpu lists by index, and one byte per pageblock. Nothing is allocated per page
- * or per operation after tw_zone_init() and tw_zone_init_pcp().
+ * or per operation after tw_zone_init() and tw_zone_init_pcp(). A page's links mean something
+ * only while it is on a list (they are set when it is linked): tw_zone_init() leaves the
+ * array zeroed, so the memory of pages the twin never writes is never touched.
  *
  * Invariants (checked by tw_zone_check()): a free block's head page is TW_PG_FREE, carries
  * the block's order and the list it is on, and is on exactly that list; pages inside a free
@@ -197,6 +199,13 @@ uint64_t tw_free_block_of(const struct tw_zone *z, uint64_t pfn, unsigned int *o
  */
 int tw_free_one_page(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt,
 		     bool to_tail);
+
+/*
+ * The same for a free block of the start state, which the caller knows overlaps no free or
+ * listed page (the blocks of one picture, given in pfn order): without the double-free check,
+ * which reads every page of the block and so faults in the page array of all free memory.
+ */
+int tw_free_start_block(struct tw_zone *z, uint64_t pfn, unsigned int order, unsigned int mt);
 
 /*
  * Take the first block of the lowest order >= ORDER from MT's free lists and split it down:

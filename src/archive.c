@@ -706,11 +706,90 @@ bool arc_reader_cut_short(const struct arc_reader *r, uint64_t *offset, const ch
 	return !r->has_end;
 }
 
+/* Read section I's stored payload into DST (LEN bytes of room) and check its checksum. */
+static int read_stored(struct arc_reader *r, size_t i, void *dst, struct arc_error *err)
+{
+	const struct arc_section *s = &r->secs[i];
+	uint64_t poff = s->offset + ARC_SECT_HDR_SIZE;
+
+	if (pread_full(r->fd, dst, s->stored_size, poff) != (ssize_t)s->stored_size)
+		return set_err(err, -EIO, poff, i, "section %zu (%s): short read", i,
+			       arc_section_type_name(s->type));
+	if (arc_crc32c(0, dst, s->stored_size) != s->crc && !FUZZING)
+		return set_err(err, -EBADMSG, poff, i,
+			       "section %zu (%s): payload checksum mismatch", i,
+			       arc_section_type_name(s->type));
+	return 0;
+}
+
+static int stored_reserve(struct arc_reader *r, size_t i, struct arc_error *err)
+{
+	const struct arc_section *s = &r->secs[i];
+
+	if (r->stored_cap < s->stored_size) {
+		void *n = realloc(r->stored, s->stored_size);
+
+		if (!n)
+			return set_err(err, -ENOMEM, s->offset + ARC_SECT_HDR_SIZE, i,
+				       "out of memory");
+		r->stored = n;
+		r->stored_cap = s->stored_size;
+	}
+	return 0;
+}
+
+long arc_reader_peek(struct arc_reader *r, size_t i, void *buf, size_t len, struct arc_error *err)
+{
+	const struct arc_section *s;
+	uint64_t poff;
+	ZSTD_inBuffer in;
+	ZSTD_outBuffer out;
+	int ret;
+
+	if (i >= r->nr)
+		return set_err(err, -EINVAL, 0, -1, "no section %zu", i);
+	s = &r->secs[i];
+	poff = s->offset + ARC_SECT_HDR_SIZE;
+	if (s->flags & ARC_SF_EVSPLIT)
+		return set_err(err, -EINVAL, poff, i, "section %zu (%s): cannot be peeked at", i,
+			       arc_section_type_name(s->type));
+	ret = stored_reserve(r, i, err);
+	if (!ret)
+		ret = read_stored(r, i, r->stored, err);
+	if (ret)
+		return ret;
+	if (len > s->raw_size)
+		len = s->raw_size;
+	if (!(s->flags & ARC_SF_ZSTD)) {
+		memcpy(buf, r->stored, len < s->stored_size ? len : s->stored_size);
+		return len < s->stored_size ? (long)len : (long)s->stored_size;
+	}
+	/* Decompress only as far as LEN bytes: a block or two, whatever the payload's size. */
+	in = (ZSTD_inBuffer){r->stored, s->stored_size, 0};
+	out = (ZSTD_outBuffer){buf, len, 0};
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	while (out.pos < out.size) {
+		size_t in_was = in.pos, out_was = out.pos;
+		size_t n = ZSTD_decompressStream(r->dctx, &out, &in);
+
+		if (ZSTD_isError(n)) {
+			ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+			return set_err(err, -EBADMSG, poff, i, "section %zu (%s): zstd: %s", i,
+				       arc_section_type_name(s->type), ZSTD_getErrorName(n));
+		}
+		if (!n || (in.pos == in_was && out.pos == out_was))
+			break; /* the frame ended, or the input did */
+	}
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	return (long)out.pos;
+}
+
 long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap, struct arc_error *err)
 {
 	const struct arc_section *s;
 	uint64_t poff;
 	void *dst;
+	int ret;
 
 	if (i >= r->nr)
 		return set_err(err, -EINVAL, 0, -1, "no section %zu", i);
@@ -726,23 +805,14 @@ long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap, st
 	}
 	dst = *buf;
 	if (s->flags & ARC_SF_ZSTD) {
-		if (r->stored_cap < s->stored_size) {
-			void *n = realloc(r->stored, s->stored_size);
-
-			if (!n)
-				return set_err(err, -ENOMEM, poff, i, "out of memory");
-			r->stored = n;
-			r->stored_cap = s->stored_size;
-		}
+		ret = stored_reserve(r, i, err);
+		if (ret)
+			return ret;
 		dst = r->stored;
 	}
-	if (pread_full(r->fd, dst, s->stored_size, poff) != (ssize_t)s->stored_size)
-		return set_err(err, -EIO, poff, i, "section %zu (%s): short read", i,
-			       arc_section_type_name(s->type));
-	if (arc_crc32c(0, dst, s->stored_size) != s->crc && !FUZZING)
-		return set_err(err, -EBADMSG, poff, i,
-			       "section %zu (%s): payload checksum mismatch", i,
-			       arc_section_type_name(s->type));
+	ret = read_stored(r, i, dst, err);
+	if (ret)
+		return ret;
 	if (s->flags & ARC_SF_ZSTD) {
 		size_t n = ZSTD_decompressDCtx(r->dctx, *buf, s->raw_size, dst, s->stored_size);
 

@@ -179,6 +179,15 @@ bool arc_reader_cut_short(const struct arc_reader *r, uint64_t *offset, const ch
 long arc_reader_load(struct arc_reader *r, size_t i, void **buf, size_t *cap,
 		     struct arc_error *err);
 
+/*
+ * The first bytes of section I's payload: at most LEN of them into BUF, once the stored
+ * payload's checksum is verified, decompressing no further than needed (a SNAPSHOT's name
+ * and tag without its megabytes of content). Returns how many bytes were given, fewer than
+ * LEN only when the payload is shorter, or a negative errno (-EINVAL for an event-split
+ * section). A zstd error past those bytes goes unnoticed: arc_reader_load() finds it.
+ */
+long arc_reader_peek(struct arc_reader *r, size_t i, void *buf, size_t len, struct arc_error *err);
+
 /* Verify every payload (checksum and decompression). Returns 0 or the first error. */
 int arc_reader_verify(struct arc_reader *r, struct arc_error *err);
 

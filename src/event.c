@@ -81,7 +81,9 @@ struct ev_reader {
 	struct ev_type **types; /* by tep event id */
 	int nr_types;
 	int nr_formats;
-	struct tep_record rec;
+	/* common_type and common_pid, as tep_data_type() and tep_data_pid() find them; size 0: none
+	 */
+	int type_off, type_size, pid_off, pid_size;
 };
 
 __attribute__((format(printf, 5, 6))) static int ev_err(struct arc_error *err, int code,
@@ -250,9 +252,15 @@ static void load_comms(struct ev_reader *ev)
 	for (size_t i = 0; i < arc_reader_nr_sections(r); i++) {
 		const struct arc_section *s = arc_reader_section(r, i);
 		struct arc_blob b;
+		char head[64];
 		long n;
 
 		if (s->type != ARC_SEC_SNAPSHOT)
+			continue;
+		/* by name first: the kpageflags and kpagecount are megabytes */
+		n = arc_reader_peek(r, i, head, sizeof(head), NULL);
+		if (n > 0 && memchr(head, '\0', (size_t)n) && strcmp(head, "saved_cmdlines") &&
+		    strcmp(head, "proctable"))
 			continue;
 		n = arc_reader_load(r, i, &buf, &cap, NULL);
 		if (n < 0 || arc_blob_parse(buf, n, &b))
@@ -263,6 +271,39 @@ static void load_comms(struct ev_reader *ev)
 			register_comms(ev->tep, (char *)b.data, true);
 	}
 	free(buf);
+}
+
+/* Where every event has common field NAME: in the first format, as libtraceevent looks. */
+static void common_field(struct tep_handle *tep, const char *name, int *off, int *size)
+{
+	struct tep_event *e = tep_get_first_event(tep);
+	struct tep_format_field *f = e ? tep_find_common_field(e, name) : NULL;
+
+	*off = f ? f->offset : 0;
+	*size = f && f->size > 0 ? f->size : 0;
+}
+
+/*
+ * A common field of the event at DATA (SIZE bytes) as tep_read_number() reads it, or -1 when
+ * the formats have no such field; 0 for a size it does not read, or one past the event.
+ */
+static int common_read(const uint8_t *data, int size, int off, int fsize)
+{
+	if (!fsize)
+		return -1;
+	if (off < 0 || off + fsize > size)
+		return 0;
+	switch (fsize) {
+	case 1:
+		return data[off];
+	case 2:
+		return get_le16(data + off);
+	case 4:
+		return (int)get_le32(data + off);
+	case 8:
+		return (int)get_le64(data + off);
+	}
+	return 0;
 }
 
 struct ev_reader *ev_reader_open(struct arc_reader *r, struct arc_error *err)
@@ -293,6 +334,8 @@ struct ev_reader *ev_reader_open(struct arc_reader *r, struct arc_error *err)
 		return NULL;
 	}
 	load_comms(ev);
+	common_field(ev->tep, "common_type", &ev->type_off, &ev->type_size);
+	common_field(ev->tep, "common_pid", &ev->pid_off, &ev->pid_size);
 	ev->nr_cpus = h->nr_cpus;
 	ev->cpus = calloc(ev->nr_cpus, sizeof(*ev->cpus));
 	ev->heap = calloc(ev->nr_cpus, sizeof(*ev->heap));
@@ -580,15 +623,8 @@ int ev_reader_next(struct ev_reader *ev, struct ev_record *rec, struct arc_error
 	if (!ev->nr_heap)
 		return 0;
 	cc = ev->heap[0];
-	memset(&ev->rec, 0, sizeof(ev->rec));
-	ev->rec.ts = cc->ts;
-	ev->rec.cpu = cc->cpu;
-	ev->rec.data = cc->data;
-	ev->rec.size = cc->size;
-	ev->rec.record_size = cc->size;
-	ev->rec.ref_count = 1;
-	ev->rec.locked = 1;
-	t = type_of(ev, tep_data_type(ev->tep, &ev->rec));
+	/* tep_data_type() and tep_data_pid(), without a call into libtraceevent per event */
+	t = type_of(ev, common_read(cc->data, cc->size, ev->type_off, ev->type_size));
 	rec->ts = cc->ts;
 	rec->cpu = cc->cpu;
 	rec->data = cc->data;
@@ -596,7 +632,7 @@ int ev_reader_next(struct ev_reader *ev, struct ev_record *rec, struct arc_error
 	rec->type = t;
 	rec->event = t ? t->event : NULL;
 	rec->kind = t ? t->kind : EV_UNKNOWN;
-	rec->pid = tep_data_pid(ev->tep, &ev->rec);
+	rec->pid = common_read(cc->data, cc->size, ev->pid_off, ev->pid_size);
 	rec->index = ev->index++;
 	return 1;
 }

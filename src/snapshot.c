@@ -1473,6 +1473,32 @@ struct kpf_walk {
 	void *arg;
 };
 
+/* Split the run [pfn, end) into the largest aligned blocks, at most 2^top pages. */
+static int split_run(uint64_t pfn, uint64_t end, unsigned int top, bool clipped,
+		     snap_free_block_fn fn, void *arg)
+{
+	while (pfn < end) {
+		unsigned int k = pfn_alignment(pfn, top);
+		int ret;
+
+		while (end - pfn < UINT64_C(1) << k)
+			k--;
+		ret = fn(pfn, k, clipped, arg);
+		if (ret)
+			return ret;
+		pfn += UINT64_C(1) << k;
+	}
+	return 0;
+}
+
+int snap_kpf_split_run(uint64_t start, uint64_t end, unsigned int nr_orders, bool clipped,
+		       snap_free_block_fn fn, void *arg)
+{
+	if (!fn || !nr_orders || nr_orders > SNAP_MAX_ORDER || start > end)
+		return -EINVAL;
+	return split_run(start, end, nr_orders - 1, clipped, fn, arg);
+}
+
 /* Split each run of KPF_BUDDY pages into the largest aligned blocks. */
 static int kpf_walk_every_page(const struct kpf_walk *w)
 {
@@ -1491,16 +1517,10 @@ static int kpf_walk_every_page(const struct kpf_walk *w)
 		while (run_end < w->hi && kpf_buddy(w->r, run_end))
 			run_end++;
 		clipped = (w->lo_cut && run_start == w->lo) || (w->hi_cut && run_end == w->hi);
-		while (pfn < run_end) {
-			unsigned int k = pfn_alignment(pfn, w->top);
-
-			while (run_end - pfn < UINT64_C(1) << k)
-				k--;
-			ret = w->fn(pfn, k, clipped, w->arg);
-			if (ret)
-				return ret;
-			pfn += UINT64_C(1) << k;
-		}
+		ret = split_run(run_start, run_end, w->top, clipped, w->fn, w->arg);
+		if (ret)
+			return ret;
+		pfn = run_end;
 	}
 	return 0;
 }

@@ -342,6 +342,15 @@ int snap_kpf_walk_free(const struct snap_kpf_range *r, uint64_t zone_start, uint
 		       unsigned int nr_orders, enum snap_buddy_flagging how, snap_free_block_fn fn,
 		       void *arg);
 
+/*
+ * The blocks snap_kpf_walk_free() reports (SNAP_BUDDY_EVERY_PAGE) for the maximal run of
+ * KPF_BUDDY pages [start, end) of a zone, for a caller that reads the picture piece by piece
+ * and finds the runs itself: FN is called for each, in pfn order, with CLIPPED as given.
+ * Returns 0, FN's value, or -EINVAL.
+ */
+int snap_kpf_split_run(uint64_t start, uint64_t end, unsigned int nr_orders, bool clipped,
+		       snap_free_block_fn fn, void *arg);
+
 struct snap_free_blocks {
 	unsigned int nr_orders;
 	uint64_t nr[SNAP_MAX_ORDER]; /* free blocks per order */

@@ -106,6 +106,26 @@ static void test_roundtrip(void)
 	is_int(n, 3000, "raw section loads");
 	n = arc_reader_load(r, 3, &buf, &cap, &err);
 	is_int(n, 0, "empty section loads");
+	{
+		char head[40];
+
+		n = arc_reader_peek(r, 1, head, 13, &err);
+		ok(n == 13 && !memcmp(head, "mm_page_alloc", 13),
+		   "peek: a compressed payload's start");
+		n = arc_reader_peek(r, 2, head, sizeof(head), &err);
+		ok(n == (long)sizeof(head) && arc_reader_load(r, 2, &buf, &cap, &err) == 3000 &&
+		       !memcmp(head, buf, sizeof(head)),
+		   "peek: a raw payload's start");
+		n = arc_reader_peek(r, 0, head, sizeof(head), &err);
+		ok(n == 14 && !memcmp(head, "a=1\nb=two\na=3\n", 14),
+		   "peek: all of a short payload");
+		is_int(arc_reader_peek(r, 3, head, sizeof(head), &err), 0,
+		       "peek: an empty payload");
+		is_int(arc_reader_peek(r, 99, head, sizeof(head), &err), -EINVAL,
+		       "peek: no such section");
+		n = arc_reader_load(r, 1, &buf, &cap, &err);
+		ok(n == 20000 && !memcmp(buf, "mm_page_alloc", 13), "a load after a peek is whole");
+	}
 	is_str(arc_reader_meta(r, "a"), "3", "meta: latest value wins");
 	is_str(arc_reader_meta(r, "b"), "two", "meta value");
 	is_str(arc_reader_meta(r, "stop_reason"), "test", "END keys are readable as meta");
@@ -238,6 +258,19 @@ static void test_damage(void)
 	b[s1 + ARC_SECT_HDR_SIZE + 5] ^= 0xff;
 	expect_error("payload bit flip", b, len, -EBADMSG, s1 + ARC_SECT_HDR_SIZE,
 		     "payload checksum mismatch", true);
+	{
+		struct arc_error err = {0};
+		struct arc_reader *r;
+		char head[8];
+
+		spit(path("bad.mmt"), b, len);
+		r = arc_reader_open(path("bad.mmt"), &err);
+		ok(r && arc_reader_peek(r, 1, head, sizeof(head), &err) == -EBADMSG &&
+		       err.offset == s1 + ARC_SECT_HDR_SIZE &&
+		       strstr(err.msg, "payload checksum mismatch"),
+		   "peek checks the payload's checksum too");
+		arc_reader_free(r);
+	}
 	{
 		/* A payload whose checksum matches but whose zstd frame is damaged. */
 		uint32_t stored = get_le32(good + s1 + 12);

@@ -46,6 +46,17 @@ for sig in TERM KILL; do
 	[ -s "$T/diff" ] && sed 's/^/# /' "$T/diff"
 done
 
+# Two runners at once: the second waits for the first, so neither restores the other's changes.
+"$run" watermark-boost --quick --no-record --set vm.swappiness=33 >"$T/out1" 2>&1 & p1=$!
+n=0; while [ ! -s /run/mmtwin-scenarios/$p1.undo ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+"$run" pagecache-squeeze --quick --no-record --set vm.swappiness=44 >"$T/out2" 2>&1
+r2=$?; wait $p1; r1=$?
+is "$r1:$r2" "0:0" "two runners at once both succeed"
+like "$(cat "$T/out2")" "waiting for runner $p1" "the second waits for the first to finish"
+state > "$T/after"
+diff "$T/before" "$T/after" >"$T/diff"; ok $? "and every setting is restored after both"
+[ -s "$T/diff" ] && sed 's/^/# /' "$T/diff"
+
 "$run" global-oom >/dev/null 2>"$T/err"; is $? 1 "global-oom refuses to run without --destructive"
 like "$(cat "$T/err")" "needs --destructive" "and says why"
 "$run" no-such-scenario >/dev/null 2>&1; is $? 2 "an unknown scenario is a usage error"

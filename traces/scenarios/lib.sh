@@ -33,14 +33,43 @@ scn_replay_stale() {
 	done
 }
 
+# One runner at a time on a machine: each restores the settings it found, so two at once
+# would restore each other's changes (two test suites at once left 22 GiB of hugetlb pages
+# reserved that way). The lock is a directory holding its owner's pid, not a flock, so that
+# a workload that outlives a SIGKILLed runner does not hold it; a dead owner's lock is taken
+# over. A runner waits up to 10 minutes for another to finish.
+SCN_LOCK=
+scn_lock() {
+	local d=$SCN_JOURNAL_DIR/lock owner tries=0
+	while ! mkdir "$d" 2>/dev/null; do
+		owner=$(cat "$d/pid" 2>/dev/null)
+		if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
+			rm -rf "$d"
+			continue
+		fi
+		[ $tries = 0 ] && scn_log "waiting for runner ${owner:-?} to finish"
+		tries=$((tries + 1))
+		[ $tries -le 1200 ] || scn_die "runner ${owner:-?} has held $d for 10 minutes"
+		sleep 0.5
+	done
+	echo $$ > "$d/pid"
+	SCN_LOCK=$d
+}
+
 scn_begin() {
 	mkdir -p "$SCN_JOURNAL_DIR" || scn_die "cannot create $SCN_JOURNAL_DIR"
+	scn_lock
 	scn_replay_stale
 	SCN_JOURNAL=$SCN_JOURNAL_DIR/$$.undo
 	: > "$SCN_JOURNAL"
 }
 
-scn_end() { [ -n "$SCN_JOURNAL" ] && scn_replay "$SCN_JOURNAL"; SCN_JOURNAL=; }
+scn_end() {
+	[ -n "$SCN_JOURNAL" ] && scn_replay "$SCN_JOURNAL"
+	SCN_JOURNAL=
+	[ -n "$SCN_LOCK" ] && rm -rf "$SCN_LOCK"
+	SCN_LOCK=
+}
 
 # A work directory under /var/tmp (disk, not tmpfs); everything run from it is killed first
 # on undo, since its path is in every workload process's command line.

@@ -607,6 +607,14 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z, struct 
 }
 
 /* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
+/* Is PFN inside a free block the twin has on MT's list? */
+static bool listed_as(const struct tw_zone *z, uint64_t pfn, unsigned int mt)
+{
+	uint64_t head = tw_free_block_of(z, pfn, NULL);
+
+	return head != TW_NIL && z->pages[head - z->start_pfn].mt == mt;
+}
+
 /* Has an event shown the type of PFN's pageblock? */
 static bool block_seen(const struct lockstep_ctx *c, const struct tw_zone *z, uint64_t pfn)
 {
@@ -817,7 +825,13 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 		d->kernel_pfn = pfn;
 		d->twin_pfn = twin;
 	}
-	block_evidence(c, z, pfn, mt);
+	/*
+	 * Before 6.10 a free list can hold pages of a block of another type (a drain frees to
+	 * the type the page carried): a block taken from the list the twin has it on says
+	 * nothing of the pageblock.
+	 */
+	if (!c->pcp_mt_cached || !listed_as(z, pfn, mt))
+		block_evidence(c, z, pfn, mt);
 	if (twin != pfn && twin != TW_NIL) {
 		/* The kernel's list had the block holding PFN first: learn that order. */
 		uint64_t head = tw_free_block_of(z, pfn, NULL);
@@ -1546,6 +1560,112 @@ static void on_compaction_isolate(struct lockstep_ctx *c, const struct ev_record
 	ls->compaction_wanted += want;
 }
 
+/* The twin's zone NAME on node NID, or NULL. */
+static struct tw_zone *zone_named(struct lockstep_ctx *c, int nid, const char *name)
+{
+	for (size_t i = 0; i < c->nr_zones; i++)
+		if (c->zones[i].node == nid && !strcmp(c->zones[i].name, name))
+			return &c->zones[i];
+	return NULL;
+}
+
+/*
+ * The kernel recomputed a zone's watermarks (__setup_per_zone_wmarks(), run on every write
+ * of min_free_kbytes or watermark_scale_factor, and on memory hotplug): take MIN, LOW, HIGH
+ * and PROMO, without boost; __setup_per_zone_wmarks() also clears the boost. Counts a change.
+ */
+static void set_wmarks(struct lockstep_ctx *c, struct tw_zone *z, const uint64_t w[TW_NR_WMARK],
+		       bool early)
+{
+	if (!memcmp(z->wmark, w, sizeof(z->wmark)))
+		return;
+	memcpy(z->wmark, w, sizeof(z->wmark));
+	z->boost = 0;
+	c->rep->ls.wmark_resyncs++;
+	c->rep->ls.wmark_early += early;
+}
+
+/*
+ * A zoneinfo's watermarks, where they differ from the twin's: the kernel recomputed them
+ * since (the write itself has no event before 6.15). zoneinfo prints them with the boost.
+ */
+static void wmarks_from_zoneinfo(struct lockstep_ctx *c, const struct snap_zoneinfo *zi, bool early)
+{
+	for (size_t k = 0; k < zi->nr_zones; k++) {
+		const struct snap_zoneinfo_zone *zz = &zi->zones[k];
+		struct tw_zone *z = zone_named(c, zz->node, zz->name);
+		uint64_t boost = zz->boost == SNAP_NONE ? 0 : zz->boost, w[TW_NR_WMARK];
+
+		if (!z || !zz->populated || zz->min == SNAP_NONE || zz->low == SNAP_NONE ||
+		    zz->high == SNAP_NONE || zz->min < boost)
+			continue;
+		w[TW_WMARK_MIN] = zz->min - boost;
+		w[TW_WMARK_LOW] = zz->low - boost;
+		w[TW_WMARK_HIGH] = zz->high - boost;
+		/* 6.1 prints no promo: __setup_per_zone_wmarks() puts it one step above high */
+		w[TW_WMARK_PROMO] = zz->promo != SNAP_NONE && zz->promo >= boost
+					? zz->promo - boost
+					: w[TW_WMARK_HIGH] + (w[TW_WMARK_HIGH] - w[TW_WMARK_LOW]);
+		if (memcmp(z->wmark, w, sizeof(w)))
+			set_wmarks(c, z, w, early);
+		/* the boost the kernel has now (set_wmarks() cleared it as the kernel did) */
+		z->boost = boost;
+	}
+}
+
+/* mm_setup_per_zone_wmarks (6.15+): one zone's new watermarks, as the kernel set them. */
+static void on_setup_wmarks(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	char name[16];
+	struct tw_zone *z;
+	uint64_t w[TW_NR_WMARK];
+
+	if (ev_str(rec, EVF_NAME, name, sizeof(name)) < 0 ||
+	    !(z = zone_named(c, (int)ev_int(rec, EVF_NODE_ID), name)))
+		return;
+	c->rep->ls.wmark_events++;
+	w[TW_WMARK_MIN] = ev_u64(rec, EVF_WATERMARK_MIN);
+	w[TW_WMARK_LOW] = ev_u64(rec, EVF_WATERMARK_LOW);
+	w[TW_WMARK_HIGH] = ev_u64(rec, EVF_WATERMARK_HIGH);
+	w[TW_WMARK_PROMO] = ev_u64(rec, EVF_WATERMARK_PROMO);
+	set_wmarks(c, z, w, false);
+	z->boost = 0;
+}
+
+/* mm_setup_per_zone_lowmem_reserve: a zone's reserve against requests up to an upper zone. */
+static void on_setup_lowmem_reserve(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	char name[16], upper[16];
+	int nid = (int)ev_int(rec, EVF_NODE_ID);
+	struct tw_node *n = node_of(c, nid);
+	struct tw_zone *z;
+
+	if (!n || ev_str(rec, EVF_NAME, name, sizeof(name)) < 0 ||
+	    ev_str(rec, EVF_UPPER_NAME, upper, sizeof(upper)) < 0 ||
+	    !(z = zone_named(c, nid, name)))
+		return;
+	for (unsigned int j = 0; j < TW_MAX_NR_ZONES; j++)
+		if (n->zones[j] && !strcmp(n->zones[j]->name, upper))
+			z->lowmem_reserve[j] = (uint64_t)ev_int(rec, EVF_LOWMEM_RESERVE);
+}
+
+/*
+ * A slow-path mm_vmscan_wakeup_kswapd the twin's watermarks cannot explain: its fast path
+ * would have found a zone above the low watermark, and the node balanced and unboosted.
+ * When the next zoneinfo shows other watermarks, the kernel has recomputed them by now.
+ */
+static bool wake_unexplained(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct tw_node *n = node_of(c, (int)ev_int(rec, EVF_NID));
+	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
+	unsigned int hz = (unsigned int)ev_u64(rec, EVF_ZID);
+
+	if (!n || !ev_u64(rec, EVF_GFP_FLAGS) || hz >= TW_MAX_NR_ZONES)
+		return false;
+	return !tw_fast_path_fails(n, order, hz, 0) && tw_pgdat_balanced(n, order, hz) &&
+	       !tw_pgdat_watermark_boosted(n, hz);
+}
+
 /* Class 2, in part: the twin's free pages per zone against a zoneinfo snapshot. */
 static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 {
@@ -1788,8 +1908,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	struct lockstep_ctx *c = calloc(1, sizeof(*c));
 	struct tw_lockstep *ls = &rep->ls;
 	struct zone_picture zp[TW_MAX_ZONES] = {0};
-	size_t zi_of[TW_MAX_ZONES]; /* each twin zone's zone in the start zoneinfo */
-	struct snap_zoneinfo zi;
+	size_t zi_of[TW_MAX_ZONES];	  /* each twin zone's zone in the start zoneinfo */
+	struct snap_zoneinfo zi, zi_next; /* zi_next: zsec[next_z], parsed when wanted */
+	bool have_next = false;
 	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
 	unsigned int kv;
@@ -1828,6 +1949,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			snap_pagetypeinfo_release(&pt);
 	}
 	snap_zoneinfo_init(&zi);
+	snap_zoneinfo_init(&zi_next);
 	/*
 	 * The event reader first: it forks to try the formats, and after the twin is built
 	 * that would copy its page tables and fault on every page it writes next.
@@ -1986,9 +2108,12 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			n = arc_reader_load(r, zsec[next_z], &buf, &cap, err);
 			if (n >= 0 && !arc_blob_parse(buf, n, &b) && strcmp(b.tag, "end") &&
 			    s->ts_first >= ls->from_ts &&
-			    !snap_zoneinfo_parse(&zi, b.data, b.len, &se))
+			    !snap_zoneinfo_parse(&zi, b.data, b.len, &se)) {
+				wmarks_from_zoneinfo(c, &zi, false);
 				compare_free(c, &zi);
+			}
 			next_z++;
+			have_next = false;
 		}
 		while (next_pt < ss->nr_pagetypeinfo &&
 		       arc_reader_section(r, ss->pagetypeinfo[next_pt])->ts_last <= rec.ts) {
@@ -2051,7 +2176,25 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		}
 		case EV_WAKEUP_KSWAPD:
 			ls->events++;
+			if (next_z < nr_z && wake_unexplained(c, &rec)) {
+				/* the watermarks the next zoneinfo shows, applied now */
+				if (!have_next) {
+					n = arc_reader_load(r, zsec[next_z], &buf, &cap, err);
+					have_next =
+					    n >= 0 && !arc_blob_parse(buf, n, &b) &&
+					    strcmp(b.tag, "end") &&
+					    !snap_zoneinfo_parse(&zi_next, b.data, b.len, &se);
+				}
+				if (have_next)
+					wmarks_from_zoneinfo(c, &zi_next, true);
+			}
 			on_wakeup_kswapd(c, &rec);
+			break;
+		case EV_MM_SETUP_PER_ZONE_WMARKS:
+			on_setup_wmarks(c, &rec);
+			break;
+		case EV_MM_SETUP_PER_ZONE_LOWMEM_RESERVE:
+			on_setup_lowmem_reserve(c, &rec);
 			break;
 		case EV_OOM_RECLAIM_RETRY_ZONE:
 			on_reclaim_retry_zone(c, &rec);
@@ -2162,6 +2305,7 @@ out:
 	free(c);
 	free(buf);
 	snap_zoneinfo_release(&zi);
+	snap_zoneinfo_release(&zi_next);
 	snap_pagetypeinfo_release(&pt);
 	snap_pagetypeinfo_release(&ptn);
 	return ret;

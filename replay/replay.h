@@ -170,6 +170,13 @@ struct tw_lockstep {
 	uint64_t list_corrections; /* misses after which a list was rotated to the kernel's head */
 	unsigned int nr_div;
 	struct tw_divergence div[8]; /* the first divergences */
+	/*
+	 * Watermarks the kernel recomputed during the run (a sysctl write, say): taken from its
+	 * mm_setup_per_zone_wmarks events (6.15+), else from the next zoneinfo, applied when a
+	 * slow-path kswapd wake-up the twin's watermarks cannot explain shows the change, or at
+	 * that zoneinfo. Zone changes, and how many were applied early.
+	 */
+	uint64_t wmark_events, wmark_resyncs, wmark_early;
 	uint64_t free_checks, free_exact;
 	int64_t free_worst; /* twin - kernel, largest in size */
 	uint64_t free_worst_kernel;

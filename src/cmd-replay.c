@@ -195,6 +195,11 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	print_fallback(&ls->fallback);
 	print_highatomic(&ls->highatomic);
 	print_kswapd(&ls->kswapd);
+	printf("  watermarks the kernel recomputed during the run: %" PRIu64
+	       " zone changes followed (%" PRIu64 " mm_setup_per_zone_wmarks events; %" PRIu64
+	       " changes taken from the next zoneinfo early, at a kswapd wake-up the old ones "
+	       "cannot explain)\n",
+	       ls->wmark_resyncs, ls->wmark_events, ls->wmark_early);
 	printf("  free pages per zone vs zoneinfo (class 2, part): %" PRIu64 " of %" PRIu64
 	       " exact",
 	       ls->free_exact, ls->free_checks);
@@ -354,6 +359,9 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "watermark_scale_factor", rep->watermark_scale_factor);
 	json_uint(&j, "zone_snapshots", rep->wm_snapshots);
 	json_uint(&j, "agree", rep->wm_agree);
+	json_uint(&j, "zone_changes_in_lockstep", rep->ls.wmark_resyncs);
+	json_uint(&j, "setup_events", rep->ls.wmark_events);
+	json_uint(&j, "changes_applied_early", rep->ls.wmark_early);
 	json_arr_begin(&j, "zones");
 	for (unsigned int i = 0; i < rep->nr_wm; i++) {
 		const struct tw_zone_wm *w = &rep->wm[i];

@@ -175,7 +175,10 @@ enum ev_kind {
 	X(COMM, "comm")                                                                            \
 	X(UID, "uid")                                                                              \
 	X(ZONE_IDX, "zone_idx")                                                                    \
-	X(NODE, "node")
+	X(NODE, "node")                                                                            \
+	X(NAME, "name")                                                                            \
+	X(UPPER_NAME, "upper_name")                                                                \
+	X(LOWMEM_RESERVE, "lowmem_reserve")
 
 enum ev_field {
 #define X(f, name) EVF_##f,

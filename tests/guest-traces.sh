@@ -73,6 +73,12 @@ for k in $kernels; do
 		"$k highatomic: replay reads the kernel's $want HighAtomic pageblocks from pagetypeinfo"
 	ok $(( $(rget "$T/r.json" 'int(4 * d["highatomic"]["exact"] < 3 * d["highatomic"]["zone_snapshots"])') )) \
 		"$k highatomic: the twin's HighAtomic pageblocks equal the kernel's in >= 75 % of the snapshots"
+	# the scenario raises min_free_kbytes mid-run: the twin must follow, at the first
+	# kswapd wake-up its old watermarks cannot explain
+	ok $(( $(rget "$T/r.json" 'int(d["watermarks"]["changes_applied_early"] < 1)') )) \
+		"$k highatomic: the mid-run min_free_kbytes write is followed before the next zoneinfo"
+	[ $k = 6.12 ] && is "$(rget "$T/r.json" '(d["highatomic"]["reserved"], d["highatomic"]["missed"], d["highatomic"]["wrong"])')" \
+		"(3, 0, 0)" "$k highatomic: the twin reserves the kernel's 3 pageblocks itself, none missed or wrong"
 done
 for k in $kernels; do
 	f=$top_srcdir/traces/guest-$k-memcg-oom.mmt

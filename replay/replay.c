@@ -979,7 +979,10 @@ static void kswapd_reclaim(struct lockstep_ctx *c, const struct ev_record *rec)
 {
 	struct tw_node *n = node_of(c, (int)ev_int(rec, EVF_NID));
 
-	if (n && c->kswapd_pids[n->nid] && c->kswapd_pids[n->nid] == rec->pid)
+	if (!n)
+		return;
+	tw_node_reclaimed(n, ev_u64(rec, EVF_NR_RECLAIMED));
+	if (c->kswapd_pids[n->nid] && c->kswapd_pids[n->nid] == rec->pid)
 		tw_kswapd_reclaimed(n, ev_u64(rec, EVF_NR_RECLAIMED));
 }
 

@@ -361,7 +361,19 @@ struct tw_node {
 	unsigned int kswapd_order;	       /* sc.order: 0 once compact_gap() is reclaimed */
 	uint64_t kswapd_reclaimed;	       /* sc.nr_reclaimed, from kswapd's events */
 	uint64_t zone_boosts[TW_MAX_NR_ZONES]; /* each zone's boost when the balance began */
+	bool kswapd_began; /* a balance_pgdat() began and its end is not yet counted */
+	/* pgdat->kswapd_failures: balances in a row that reclaimed nothing */
+	unsigned int kswapd_failures;
 };
+
+#define TW_MAX_RECLAIM_RETRIES 16 /* MAX_RECLAIM_RETRIES: a node that failed so often is hopeless  \
+				   */
+
+/*
+ * Reclaim on the node (any task) freed NR pages: shrink_node() clears kswapd_failures when a
+ * pass reclaims anything.
+ */
+void tw_node_reclaimed(struct tw_node *n, uint64_t nr);
 
 /*
  * mirrors pgdat_balanced(), 6.1-6.18: some managed zone up to HIGHEST_ZONEIDX, bottom up,

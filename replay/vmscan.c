@@ -70,6 +70,9 @@ bool tw_wakeup_kswapd(const struct tw_node *n, unsigned int order, unsigned int 
 		any |= managed_zone(n, i) != NULL;
 	if (!any || !n->kswapd_waiting)
 		return false;
+	/* a hopeless node is left to direct reclaim: no wake-up, no event */
+	if (n->kswapd_failures >= TW_MAX_RECLAIM_RETRIES)
+		return false;
 	return !tw_pgdat_balanced(n, order, highest_zoneidx) ||
 	       tw_pgdat_watermark_boosted(n, highest_zoneidx);
 }
@@ -107,6 +110,12 @@ bool tw_kswapd_settle(struct tw_node *n)
 	return true;
 }
 
+void tw_node_reclaimed(struct tw_node *n, uint64_t nr)
+{
+	if (nr)
+		n->kswapd_failures = 0;
+}
+
 void tw_kswapd_reclaimed(struct tw_node *n, uint64_t nr)
 {
 	unsigned int hz = n->kswapd_highest_zoneidx;
@@ -133,8 +142,15 @@ void tw_kswapd_event(struct tw_node *n, enum tw_kswapd_event ev, unsigned int hi
 {
 	unsigned int hz = highest_zoneidx < TW_MAX_NR_ZONES ? highest_zoneidx : TW_MAX_NR_ZONES - 1;
 
+	/* balance_pgdat()'s end: a balance that reclaimed nothing is a failure */
+	if (ev != TW_KSWAPD_WOKEN && n->kswapd_began) {
+		if (!n->kswapd_reclaimed)
+			n->kswapd_failures++;
+		n->kswapd_began = false;
+	}
 	n->kswapd_waiting = ev == TW_KSWAPD_SLEEPS;
 	n->kswapd_balancing = ev == TW_KSWAPD_BALANCING;
+	n->kswapd_began |= ev == TW_KSWAPD_BALANCING;
 	n->kswapd_settled = false;
 	if (ev == TW_KSWAPD_WOKEN)
 		return;

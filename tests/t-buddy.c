@@ -751,6 +751,21 @@ static void test_kswapd(void)
 	ok(tw_wakeup_kswapd(&n, 0, 2), "and a boosted node wakes kswapd though free pages suffice");
 	tw_kswapd_event(&n, TW_KSWAPD_SLEEPS, 0, 0);
 	ok(n.kswapd_waiting, "asleep, it waits");
+	for (unsigned int o = 9, pfn = 0; o >= 6; pfn += 1u << o, o--)
+		tw_take_block(&a, pfn, o);
+	a.boost = 0;
+	n.kswapd_failures = 0;
+	for (int i = 0; i < TW_MAX_RECLAIM_RETRIES; i++)
+		tw_kswapd_event(&n, TW_KSWAPD_BALANCING, 2, 0);
+	tw_kswapd_event(&n, TW_KSWAPD_SLEEPS, 0, 0);
+	is_int(n.kswapd_failures, TW_MAX_RECLAIM_RETRIES,
+	       "16 balances that reclaimed nothing are 16 failures");
+	ok(!tw_pgdat_balanced(&n, 0, 2) && !tw_wakeup_kswapd(&n, 0, 2),
+	   "a hopeless node: unbalanced, yet kswapd is not woken");
+	tw_node_reclaimed(&n, 0);
+	ok(!tw_wakeup_kswapd(&n, 0, 2), "reclaiming nothing changes nothing");
+	tw_node_reclaimed(&n, 3);
+	ok(tw_wakeup_kswapd(&n, 0, 2), "a reclaim that frees pages makes the node hopeful again");
 
 	/* balance_pgdat() for order 9: sc.order drops to 0 past compact_gap() */
 	a.boost = 0;

@@ -1191,6 +1191,23 @@ static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsi
 	cs->drained = 0;
 }
 
+/*
+ * The kernel shows a page the twin has on a list elsewhere (taken from the buddy lists, or freed
+ * again): it went to the buddy lists instead (a free while the pcp lock was taken, which looks
+ * like a free to a list) or left with no event the twin followed. Off the list and out of its
+ * CPU's count, so the count keeps the pages the twin cannot name. True if it was listed.
+ */
+static bool pcp_unlist(struct tw_zone *z, uint64_t pfn)
+{
+	const struct tw_page *p = &z->pages[pfn - z->start_pfn];
+	unsigned int cpu = p->cpu, order = p->order;
+
+	if (tw_pcp_del(z, pfn))
+		return false;
+	z->pcp[cpu].count -= 1ll << order;
+	return true;
+}
+
 /* rmqueue_pcplist(): an allocation halves the drain the next frees would do */
 static void pcp_alloc_starts(struct tw_zone *z, unsigned int cpu)
 {
@@ -1244,7 +1261,7 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 	cs->taken++;
 	if (pindex < 0)
 		return;
-	if (!tw_pcp_del(z, pfn))
+	if (pcp_unlist(z, pfn))
 		d->unknown++; /* the twin had it listed already: count it as out of step */
 	if (tw_pcp_add(z, rec->cpu, (unsigned int)pindex, pfn, order, true) == 0)
 		z->pcp[rec->cpu].count += 1ll << order;
@@ -1398,7 +1415,7 @@ static void commit_free(struct lockstep_ctx *c, const struct ev_record *rec, str
 	if (c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL)
 		return; /* drained before the picture was read, which shows it free */
 	d->frees++;
-	if (!tw_pcp_del(z, pfn)) {
+	if (pcp_unlist(z, pfn)) {
 		d->frees_bad++;
 		inconsistent(c, rec, TW_INC_FREED_LISTED, pfn, order);
 	} else if (!tw_take_block(z, pfn, order)) {
@@ -1492,11 +1509,7 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 			d->drain_tail += tw_pcp_last(z, p->cpu, p->mt) == pfn;
 			tw_pcp_del(z, pfn);
 		} else {
-			/*
-			 * A page the twin did not list: drain_all_pages() drains other CPUs' lists
-			 * from this one, a list at a time, so it belongs to the owner of the pages
-			 * drained just before it, if the twin knew one.
-			 */
+			/* a page the twin did not list: drain_all_pages() drains other CPUs' too */
 			d->unknown++;
 			d->unknown_recognised += (p->flags & TW_PF_START_PCP) != 0;
 			if (cs && cs->drain_owner >= 0)

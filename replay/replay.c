@@ -1509,11 +1509,18 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 			d->drain_tail += tw_pcp_last(z, p->cpu, p->mt) == pfn;
 			tw_pcp_del(z, pfn);
 		} else {
-			/* a page the twin did not list: drain_all_pages() drains other CPUs' too */
+			/*
+			 * A page the twin did not list. After a free the twin drains for, this is
+			 * that drain, of this CPU's lists (free_unref_page_commit()); otherwise it
+			 * may be drain_all_pages() emptying other CPUs' lists from here.
+			 */
 			d->unknown++;
 			d->unknown_recognised += (p->flags & TW_PF_START_PCP) != 0;
-			if (cs && cs->drain_owner >= 0)
-				owner = (unsigned int)cs->drain_owner;
+			if (cs && cs->drain_pred > 0)
+				owner = rec->cpu;
+			else
+				owner =
+				    tw_pcp_unnamed_owner(z, rec->cpu, cs ? cs->drain_owner : -1);
 		}
 		if (cs)
 			cs->drain_owner = (int)owner;

@@ -1183,6 +1183,15 @@ static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsi
 		snprintf(t, sizeof(t), "%d", cs->drain_pred);
 		log_line(c, rec, "drain", z, 0, "-", k, t, agree);
 	}
+	/*
+	 * No drain where nr_pcp_high() would have returned high (neither reclaim active nor below
+	 * high): the kernel's high is above the count. The twin's may lag it (high moves with no
+	 * event, as in decay_pcp_high()), so it takes that bound from the event, as it takes a
+	 * list's order or a pageblock's type.
+	 */
+	if (cs->drain_pred > 0 && !cs->drained && z->pcp_autotune && !z->reclaim_active &&
+	    !z->below_high && z->pcp[cpu].high <= z->pcp[cpu].count)
+		z->pcp[cpu].high = z->pcp[cpu].count + 1;
 	/* free_unref_page_commit(): after a drain, a zone back above high is no longer below */
 	if (cs->drained && z->below_high &&
 	    zone_free_above(c, z, 0, z->wmark[TW_WMARK_HIGH] + z->boost, 3))

@@ -566,6 +566,22 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order)
 	return (int)batch;
 }
 
+int64_t tw_decay_pcp_high(struct tw_zone *z, unsigned int cpu)
+{
+	struct tw_pcp *pcp;
+
+	if (cpu >= z->nr_cpus || !z->pcp_autotune)
+		return 0;
+	pcp = &z->pcp[cpu];
+	/* shrink by an eighth, or to a full drain batch below count, not below high_min */
+	pcp->high_before_decay = pcp->high;
+	if (pcp->high > pcp->high_min)
+		pcp->high = max64(max64(pcp->count - (pcp->batch << TW_PCP_BATCH_SCALE_MAX),
+					pcp->high - (pcp->high >> 3)),
+				  pcp->high_min);
+	return max64(pcp->count - pcp->high, 0);
+}
+
 /* mirrors nr_pcp_high(), 6.7-6.18: the count at which a free drains, adjusting pcp->high */
 static int64_t nr_pcp_high(struct tw_zone *z, struct tw_pcp *pcp, int64_t batch, bool free_high)
 {

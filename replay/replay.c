@@ -198,7 +198,8 @@ struct cpu_state {
 	struct tw_zone *fzone; /* a free to the pcp lists whose drain is being counted */
 	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
 	uint64_t drained;
-	int drain_owner; /* whose lists the drain in progress here empties; -1 when none */
+	int drain_owner;     /* whose lists the drain in progress here empties; -1 when none */
+	uint64_t next_decay; /* trace time of the next decay_pcp_high() here; 0: not yet set */
 	/*
 	 * For an allocation of order > 0, from its first block on: bit HZ is set when
 	 * get_page_from_freelist()'s first pass finds a zone up to HZ above its low watermark.
@@ -1187,11 +1188,17 @@ static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsi
 	 * No drain where nr_pcp_high() would have returned high (neither reclaim active nor below
 	 * high): the kernel's high is above the count. The twin's may lag it (high moves with no
 	 * event, as in decay_pcp_high()), so it takes that bound from the event, as it takes a
-	 * list's order or a pageblock's type.
+	 * list's order or a pageblock's type; if the twin's last decay took high below the count,
+	 * the kernel's has not decayed yet, and the twin takes back what it took off.
 	 */
 	if (cs->drain_pred > 0 && !cs->drained && z->pcp_autotune && !z->reclaim_active &&
-	    !z->below_high && z->pcp[cpu].high <= z->pcp[cpu].count)
-		z->pcp[cpu].high = z->pcp[cpu].count + 1;
+	    !z->below_high && z->pcp[cpu].high <= z->pcp[cpu].count) {
+		struct tw_pcp *pcp = &z->pcp[cpu];
+
+		pcp->high =
+		    pcp->high_before_decay > pcp->count ? pcp->high_before_decay : pcp->count + 1;
+		pcp->high_before_decay = 0;
+	}
 	/* free_unref_page_commit(): after a drain, a zone back above high is no longer below */
 	if (cs->drained && z->below_high &&
 	    zone_free_above(c, z, 0, z->wmark[TW_WMARK_HIGH] + z->boost, 3))
@@ -1215,6 +1222,28 @@ static bool pcp_unlist(struct tw_zone *z, uint64_t pfn)
 		return false;
 	z->pcp[cpu].count -= 1ll << order;
 	return true;
+}
+
+/*
+ * The vmstat worker runs refresh_cpu_vm_stats() on each CPU about once a second
+ * (sysctl_stat_interval, rounded to whole seconds of jiffies) while there is work, and it
+ * calls decay_pcp_high() for each zone. No event shows it; the twin decays a CPU's high at its
+ * first event in each new second of trace time, a heuristic for a timer it cannot see.
+ */
+static void pcp_decay(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+	uint64_t second = rec->ts / 1000000000ull;
+
+	if (cs->next_decay && rec->ts >= cs->next_decay)
+		for (size_t i = 0; i < c->nr_zones; i++) {
+			struct tw_zone *z = &c->zones[i];
+
+			if (z->pcp)
+				tw_decay_pcp_high(z, rec->cpu);
+		}
+	if (rec->ts >= cs->next_decay)
+		cs->next_decay = (second + 1) * 1000000000ull;
 }
 
 /* rmqueue_pcplist(): an allocation halves the drain the next frees would do */
@@ -1644,6 +1673,7 @@ static void sync_pcp(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 				d->high_off += (uint64_t)(dh < 0 ? -dh : dh);
 				tp->count = (int64_t)sp->count - waiting;
 				tp->high = (int64_t)sp->high;
+				tp->high_before_decay = 0;
 			}
 		}
 	}
@@ -2082,6 +2112,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		if (rec.cpu < c->nr_cpus) {
 			struct cpu_state *cs = &c->cpus[rec.cpu];
 
+			pcp_decay(c, &rec);
 			/*
 			 * Prepared frees are committed by their mm_page_free_batched, by a drain
 			 * (a single free's, or drain_local_pages()'s; one amid a batch's commits

@@ -98,6 +98,7 @@ struct tw_pcp {
 	int64_t count;
 	int64_t listed; /* pages on the twin's lists: count - listed are pages it cannot name */
 	int64_t high, high_min, high_max, batch;
+	int64_t high_before_decay; /* high before tw_decay_pcp_high() last lowered it, or 0 */
 	int64_t free_count;	   /* 6.7+; before, free_factor below */
 	unsigned int alloc_factor; /* 6.7+ */
 	unsigned int free_factor;  /* before 6.7: frees double the drain */
@@ -264,6 +265,15 @@ int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_
  * (set_pcppage_migratetype()) and is drained to that type's free list.
  */
 bool tw_pcp_type_changed(const struct tw_zone *z, uint64_t pfn);
+
+/*
+ * The vmstat worker's periodic decay of CPU's pcp->high toward high_min: mirrors
+ * decay_pcp_high(), 6.7-6.18, without its drain, which the caller follows from the kernel's
+ * mm_page_pcpu_drain events. Returns the pages the kernel drains then (count - high), or 0.
+ * Nothing before 6.7 (without z->pcp_autotune). The high it lowered is kept in
+ * high_before_decay for a caller that finds the decay came too early.
+ */
+int64_t tw_decay_pcp_high(struct tw_zone *z, unsigned int cpu);
 
 /* Take PFN off whichever per-cpu list holds it. 0, or -ENOENT if none does. */
 int tw_pcp_del(struct tw_zone *z, uint64_t pfn);

@@ -475,6 +475,7 @@ int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_
 	p->cpu = cpu;
 	p->epoch = z->block_epoch[block_index(z, pfn)];
 	list_link(z, l, i, tail);
+	z->pcp[cpu].listed += 1ll << order;
 	return 0;
 }
 
@@ -498,8 +499,26 @@ int tw_pcp_del(struct tw_zone *z, uint64_t pfn)
 	if (p->state != TW_PG_PCP)
 		return -ENOENT;
 	list_unlink(z, &z->pcp[p->cpu].lists[p->mt], pfn - z->start_pfn);
+	z->pcp[p->cpu].listed -= 1ll << p->order;
 	p->state = TW_PG_USED;
 	return 0;
+}
+
+static bool pcp_has_unnamed(const struct tw_zone *z, unsigned int cpu)
+{
+	return z->pcp[cpu].count > z->pcp[cpu].listed;
+}
+
+unsigned int tw_pcp_unnamed_owner(const struct tw_zone *z, unsigned int cpu, int prev)
+{
+	if (prev >= 0 && (unsigned int)prev < z->nr_cpus && pcp_has_unnamed(z, (unsigned int)prev))
+		return (unsigned int)prev;
+	if (cpu < z->nr_cpus && pcp_has_unnamed(z, cpu))
+		return cpu;
+	for (unsigned int c = 0; c < z->nr_cpus; c++)
+		if (pcp_has_unnamed(z, c))
+			return c;
+	return prev >= 0 ? (unsigned int)prev : cpu;
 }
 
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
@@ -545,6 +564,22 @@ int tw_nr_pcp_alloc(struct tw_zone *z, unsigned int cpu, unsigned int order)
 	if (batch > 1)
 		batch = max64(batch >> order, 2);
 	return (int)batch;
+}
+
+int64_t tw_decay_pcp_high(struct tw_zone *z, unsigned int cpu)
+{
+	struct tw_pcp *pcp;
+
+	if (cpu >= z->nr_cpus || !z->pcp_autotune)
+		return 0;
+	pcp = &z->pcp[cpu];
+	/* shrink by an eighth, or to a full drain batch below count, not below high_min */
+	pcp->high_before_decay = pcp->high;
+	if (pcp->high > pcp->high_min)
+		pcp->high = max64(max64(pcp->count - (pcp->batch << TW_PCP_BATCH_SCALE_MAX),
+					pcp->high - (pcp->high >> 3)),
+				  pcp->high_min);
+	return max64(pcp->count - pcp->high, 0);
 }
 
 /* mirrors nr_pcp_high(), 6.7-6.18: the count at which a free drains, adjusting pcp->high */
@@ -868,7 +903,9 @@ int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 					   (unsigned long long)l->nr);
 			per_order[o] += n;
 		}
-	for (unsigned int c = 0; c < z->nr_cpus; c++)
+	for (unsigned int c = 0; c < z->nr_cpus; c++) {
+		int64_t listed = 0;
+
 		for (unsigned int k = 0; k < TW_NR_PCP_LISTS; k++) {
 			const struct tw_list *l = &z->pcp[c].lists[k];
 			uint64_t n = 0;
@@ -898,7 +935,12 @@ int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 					   "%s cpu %u pcp list %u: %llu listed, count %llu",
 					   z->name, c, k, (unsigned long long)n,
 					   (unsigned long long)l->nr);
+			listed += (int64_t)n << pindex_to_order(z, k);
 		}
+		if (listed != z->pcp[c].listed)
+			return bad(why, len, "%s cpu %u: %lld pages listed, %lld counted", z->name,
+				   c, (long long)listed, (long long)z->pcp[c].listed);
+	}
 	for (uint64_t i = 0; i < z->spanned; i++) {
 		const struct tw_page *p = &z->pages[i];
 		uint64_t pfn = z->start_pfn + i, n, buddy;

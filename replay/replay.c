@@ -198,7 +198,8 @@ struct cpu_state {
 	struct tw_zone *fzone; /* a free to the pcp lists whose drain is being counted */
 	int drain_pred;	       /* pages the twin drains after it; -1 when no free is open */
 	uint64_t drained;
-	int drain_owner; /* whose lists the drain in progress here empties; -1 when none */
+	int drain_owner;     /* whose lists the drain in progress here empties; -1 when none */
+	uint64_t next_decay; /* trace time of the next decay_pcp_high() here; 0: not yet set */
 	/*
 	 * For an allocation of order > 0, from its first block on: bit HZ is set when
 	 * get_page_from_freelist()'s first pass finds a zone up to HZ above its low watermark.
@@ -1200,12 +1201,66 @@ static void close_free(struct lockstep_ctx *c, const struct ev_record *rec, unsi
 		snprintf(t, sizeof(t), "%d", cs->drain_pred);
 		log_line(c, rec, "drain", z, 0, "-", k, t, agree);
 	}
+	/*
+	 * No drain where nr_pcp_high() would have returned high (neither reclaim active nor below
+	 * high): the kernel's high is above the count. The twin's may lag it (high moves with no
+	 * event, as in decay_pcp_high()), so it takes that bound from the event, as it takes a
+	 * list's order or a pageblock's type; if the twin's last decay took high below the count,
+	 * the kernel's has not decayed yet, and the twin takes back what it took off.
+	 */
+	if (cs->drain_pred > 0 && !cs->drained && z->pcp_autotune && !z->reclaim_active &&
+	    !z->below_high && z->pcp[cpu].high <= z->pcp[cpu].count) {
+		struct tw_pcp *pcp = &z->pcp[cpu];
+
+		pcp->high =
+		    pcp->high_before_decay > pcp->count ? pcp->high_before_decay : pcp->count + 1;
+		pcp->high_before_decay = 0;
+	}
 	/* free_unref_page_commit(): after a drain, a zone back above high is no longer below */
 	if (cs->drained && z->below_high &&
 	    zone_free_above(c, z, 0, z->wmark[TW_WMARK_HIGH] + z->boost, 3))
 		z->below_high = false;
 	cs->drain_pred = -1;
 	cs->drained = 0;
+}
+
+/*
+ * The kernel shows a page the twin has on a list elsewhere (taken from the buddy lists, or freed
+ * again): it went to the buddy lists instead (a free while the pcp lock was taken, which looks
+ * like a free to a list) or left with no event the twin followed. Off the list and out of its
+ * CPU's count, so the count keeps the pages the twin cannot name. True if it was listed.
+ */
+static bool pcp_unlist(struct tw_zone *z, uint64_t pfn)
+{
+	const struct tw_page *p = &z->pages[pfn - z->start_pfn];
+	unsigned int cpu = p->cpu, order = p->order;
+
+	if (tw_pcp_del(z, pfn))
+		return false;
+	z->pcp[cpu].count -= 1ll << order;
+	return true;
+}
+
+/*
+ * The vmstat worker runs refresh_cpu_vm_stats() on each CPU about once a second
+ * (sysctl_stat_interval, rounded to whole seconds of jiffies) while there is work, and it
+ * calls decay_pcp_high() for each zone. No event shows it; the twin decays a CPU's high at its
+ * first event in each new second of trace time, a heuristic for a timer it cannot see.
+ */
+static void pcp_decay(struct lockstep_ctx *c, const struct ev_record *rec)
+{
+	struct cpu_state *cs = &c->cpus[rec->cpu];
+	uint64_t second = rec->ts / 1000000000ull;
+
+	if (cs->next_decay && rec->ts >= cs->next_decay)
+		for (size_t i = 0; i < c->nr_zones; i++) {
+			struct tw_zone *z = &c->zones[i];
+
+			if (z->pcp)
+				tw_decay_pcp_high(z, rec->cpu);
+		}
+	if (rec->ts >= cs->next_decay)
+		cs->next_decay = (second + 1) * 1000000000ull;
 }
 
 /* rmqueue_pcplist(): an allocation halves the drain the next frees would do */
@@ -1261,7 +1316,7 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 	cs->taken++;
 	if (pindex < 0)
 		return;
-	if (!tw_pcp_del(z, pfn))
+	if (pcp_unlist(z, pfn))
 		d->unknown++; /* the twin had it listed already: count it as out of step */
 	if (tw_pcp_add(z, rec->cpu, (unsigned int)pindex, pfn, order, true) == 0)
 		z->pcp[rec->cpu].count += 1ll << order;
@@ -1415,7 +1470,7 @@ static void commit_free(struct lockstep_ctx *c, const struct ev_record *rec, str
 	if (c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL)
 		return; /* drained before the picture was read, which shows it free */
 	d->frees++;
-	if (!tw_pcp_del(z, pfn)) {
+	if (pcp_unlist(z, pfn)) {
 		d->frees_bad++;
 		inconsistent(c, rec, TW_INC_FREED_LISTED, pfn, order);
 	} else if (!tw_take_block(z, pfn, order)) {
@@ -1510,14 +1565,17 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 			tw_pcp_del(z, pfn);
 		} else {
 			/*
-			 * A page the twin did not list: drain_all_pages() drains other CPUs' lists
-			 * from this one, a list at a time, so it belongs to the owner of the pages
-			 * drained just before it, if the twin knew one.
+			 * A page the twin did not list. After a free the twin drains for, this is
+			 * that drain, of this CPU's lists (free_unref_page_commit()); otherwise it
+			 * may be drain_all_pages() emptying other CPUs' lists from here.
 			 */
 			d->unknown++;
 			d->unknown_recognised += (p->flags & TW_PF_START_PCP) != 0;
-			if (cs && cs->drain_owner >= 0)
-				owner = (unsigned int)cs->drain_owner;
+			if (cs && cs->drain_pred > 0)
+				owner = rec->cpu;
+			else
+				owner =
+				    tw_pcp_unnamed_owner(z, rec->cpu, cs ? cs->drain_owner : -1);
 		}
 		if (cs)
 			cs->drain_owner = (int)owner;
@@ -1693,6 +1751,52 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 				ls->free_worst_kernel = zi->zones[k].free;
 				snprintf(ls->free_worst_zone, sizeof(ls->free_worst_zone), "%s",
 					 z->name);
+			}
+		}
+	}
+}
+
+/*
+ * The twin's pcp->count and pcp->high against a zoneinfo snapshot, which prints both per CPU,
+ * then both taken from it: pages the twin cannot name (there at the start, or drained by
+ * another CPU) and high's changes without an event (decay_pcp_high()) leave them astray. A
+ * free seen but not yet committed here is on the kernel's list already.
+ */
+static void sync_pcp(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
+{
+	struct tw_pcp_diff *d = &c->rep->ls.pcp;
+
+	for (size_t i = 0; i < c->nr_zones; i++) {
+		struct tw_zone *z = &c->zones[i];
+
+		for (size_t k = 0; k < zi->nr_zones && z->pcp; k++) {
+			const struct snap_zoneinfo_zone *zz = &zi->zones[k];
+
+			if (strcmp(zz->name, z->name) || !zz->populated)
+				continue;
+			for (size_t n = 0; n < zz->nr_pcp; n++) {
+				const struct snap_pcp *sp = &zz->pcp[n];
+				const struct cpu_state *cs;
+				struct tw_pcp *tp;
+				int64_t waiting = 0, dc, dh;
+
+				if (sp->cpu >= z->nr_cpus || sp->cpu >= c->nr_cpus)
+					continue;
+				tp = &z->pcp[sp->cpu];
+				cs = &c->cpus[sp->cpu];
+				for (unsigned int p = cs->first_prep; p < cs->nr_prep; p++)
+					if (cs->prep[p].z == z)
+						waiting += 1ll << cs->prep[p].order;
+				dc = tp->count + waiting - (int64_t)sp->count;
+				dh = tp->high - (int64_t)sp->high;
+				d->snap_checks++;
+				d->count_exact += dc == 0;
+				d->count_off += (uint64_t)(dc < 0 ? -dc : dc);
+				d->high_exact += dh == 0;
+				d->high_off += (uint64_t)(dh < 0 ? -dh : dh);
+				tp->count = (int64_t)sp->count - waiting;
+				tp->high = (int64_t)sp->high;
+				tp->high_before_decay = 0;
 			}
 		}
 	}
@@ -2114,6 +2218,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			    !snap_zoneinfo_parse(&zi, b.data, b.len, &se)) {
 				wmarks_from_zoneinfo(c, &zi, false);
 				compare_free(c, &zi);
+				sync_pcp(c, &zi);
 			}
 			next_z++;
 			have_next = false;
@@ -2134,6 +2239,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		if (rec.cpu < c->nr_cpus) {
 			struct cpu_state *cs = &c->cpus[rec.cpu];
 
+			pcp_decay(c, &rec);
 			/*
 			 * Prepared frees are committed by their mm_page_free_batched, by a drain
 			 * (a single free's, or drain_local_pages()'s; one amid a batch's commits

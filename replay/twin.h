@@ -96,7 +96,9 @@ struct tw_pcp {
 	 * twin's lists cannot name.
 	 */
 	int64_t count;
+	int64_t listed; /* pages on the twin's lists: count - listed are pages it cannot name */
 	int64_t high, high_min, high_max, batch;
+	int64_t high_before_decay; /* high before tw_decay_pcp_high() last lowered it, or 0 */
 	int64_t free_count;	   /* 6.7+; before, free_factor below */
 	unsigned int alloc_factor; /* 6.7+ */
 	unsigned int free_factor;  /* before 6.7: frees double the drain */
@@ -264,8 +266,27 @@ int tw_pcp_add(struct tw_zone *z, unsigned int cpu, unsigned int pindex, uint64_
  */
 bool tw_pcp_type_changed(const struct tw_zone *z, uint64_t pfn);
 
+/*
+ * The vmstat worker's periodic decay of CPU's pcp->high toward high_min: mirrors
+ * decay_pcp_high(), 6.7-6.18, without its drain, which the caller follows from the kernel's
+ * mm_page_pcpu_drain events. Returns the pages the kernel drains then (count - high), or 0.
+ * Nothing before 6.7 (without z->pcp_autotune). The high it lowered is kept in
+ * high_before_decay for a caller that finds the decay came too early.
+ */
+int64_t tw_decay_pcp_high(struct tw_zone *z, unsigned int cpu);
+
 /* Take PFN off whichever per-cpu list holds it. 0, or -ENOENT if none does. */
 int tw_pcp_del(struct tw_zone *z, uint64_t pfn);
+
+/*
+ * Whose lists a page drained on CPU came off when the twin's lists do not hold it: a CPU whose
+ * count exceeds the pages the twin lists for it (the pages it cannot name, there at the start).
+ * First PREV, the owner of the page drained just before on CPU (free_pcppages_bulk() empties
+ * a list from its tail, where the oldest pages are), or -1; then CPU itself (a free's drain,
+ * drain_local_pages() and decay_pcp_high() drain their own lists); then the lowest such CPU,
+ * the order __drain_all_pages() drains them in, 6.1-6.18. With no such CPU, PREV or CPU.
+ */
+unsigned int tw_pcp_unnamed_owner(const struct tw_zone *z, unsigned int cpu, int prev);
 
 /*
  * How many blocks a refill of CPU's ORDER list asks rmqueue_bulk() for, updating high and

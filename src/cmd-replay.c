@@ -61,6 +61,13 @@ static void print_pcp(const struct tw_pcp_diff *d)
 	       "candidates\n",
 	       d->start_pcp_count, d->start_candidates, d->unknown_recognised,
 	       pct(d->unknown_recognised, d->unknown));
+	printf("  pcp count and high per CPU and zone against the later zoneinfo snapshots (then "
+	       "taken from them):\n    %" PRIu64 " checks, count exact %" PRIu64
+	       " (%.1f%%, off by %.1f on average), high exact %" PRIu64 " (%.1f%%, off by %.1f)\n",
+	       d->snap_checks, d->count_exact, pct(d->count_exact, d->snap_checks),
+	       d->snap_checks ? (double)d->count_off / (double)d->snap_checks : 0.0, d->high_exact,
+	       pct(d->high_exact, d->snap_checks),
+	       d->snap_checks ? (double)d->high_off / (double)d->snap_checks : 0.0);
 	if (d->nr_div)
 		printf("  first divergences:\n");
 	for (unsigned int i = 0; i < d->nr_div; i++) {
@@ -308,6 +315,11 @@ static void print_pcp_json(struct json *j, const struct tw_pcp_diff *d)
 	json_uint(j, "start_pcp_pages_zoneinfo", d->start_pcp_count);
 	json_uint(j, "start_pcp_candidates", d->start_candidates);
 	json_uint(j, "orphan_refills", d->orphans);
+	json_uint(j, "snapshot_checks", d->snap_checks);
+	json_uint(j, "snapshot_count_exact", d->count_exact);
+	json_uint(j, "snapshot_count_off", d->count_off);
+	json_uint(j, "snapshot_high_exact", d->high_exact);
+	json_uint(j, "snapshot_high_off", d->high_off);
 	json_arr_begin(j, "first_divergences");
 	for (unsigned int i = 0; i < d->nr_div; i++) {
 		const struct tw_pcp_divergence *v = &d->div[i];

@@ -587,6 +587,70 @@ static void test_pcp_type_changed(void)
 	tw_zone_release(&z);
 }
 
+/* tw_pcp_unnamed_owner(): a drained page the twin did not list, worked through by hand */
+static void test_pcp_unnamed_owner(void)
+{
+	struct tw_zone z;
+
+	if (tw_zone_init(&z, "Own", 0, 2048, 11, 9) || tw_zone_init_pcp(&z, 3))
+		BAIL("setup");
+	/* CPU 0: 3 pages, 1 of them listed; CPU 1: 1 page, listed; CPU 2: 2 pages, 0 listed */
+	tw_pcp_add(&z, 0, 1, 10, 0, false);
+	tw_pcp_add(&z, 1, 1, 11, 0, false);
+	z.pcp[0].count = 3;
+	z.pcp[1].count = 1;
+	z.pcp[2].count = 2;
+	is_int(z.pcp[0].listed, 1, "listed pages are counted per CPU");
+	is_int(tw_pcp_unnamed_owner(&z, 2, 0), 0, "the previous page's owner, which has some");
+	is_int(tw_pcp_unnamed_owner(&z, 2, -1), 2, "else the draining CPU's own lists");
+	is_int(tw_pcp_unnamed_owner(&z, 1, -1), 0,
+	       "else the lowest CPU with pages the twin cannot name (__drain_all_pages())");
+	is_int(tw_pcp_unnamed_owner(&z, 1, 1), 0, "the previous owner has none left: the same");
+	z.pcp[0].count = 1;
+	is_int(tw_pcp_unnamed_owner(&z, 1, -1), 2, "CPU 0 has none left: the next one");
+	z.pcp[2].count = 0;
+	is_int(tw_pcp_unnamed_owner(&z, 1, 0), 0, "none anywhere: the previous owner");
+	is_int(tw_pcp_unnamed_owner(&z, 1, -1), 1, "or the draining CPU");
+	tw_pcp_del(&z, 10);
+	is_int(z.pcp[0].listed, 0, "a page off a list is no longer counted as listed");
+	check(&z, "listed pages after adds and deletes");
+	tw_zone_release(&z);
+}
+
+/* tw_decay_pcp_high(): decay_pcp_high() of 6.12, worked through by hand */
+static void test_decay_pcp_high(void)
+{
+	struct tw_zone z;
+	struct tw_pcp *p;
+
+	if (tw_zone_init(&z, "Dec", 0, 2048, 11, 9) || tw_zone_init_pcp(&z, 1))
+		BAIL("setup");
+	p = &z.pcp[0];
+	p->batch = 63;
+	p->high_min = 1000;
+	p->high_max = 20000;
+	p->high = 8000;
+	p->count = 100;
+	is_int(tw_decay_pcp_high(&z, 0), 0, "before 6.7: nothing");
+	is_int(p->high, 8000, "before 6.7: high stays");
+	z.pcp_autotune = true;
+	is_int(tw_decay_pcp_high(&z, 0), 0, "few pages: no drain");
+	is_int(p->high, 7000, "high loses an eighth");
+	is_int(p->high_before_decay, 8000, "what it was is kept");
+	p->count = 9000;
+	is_int(tw_decay_pcp_high(&z, 0), 2016, "many pages: drain a full batch << 5");
+	is_int(p->high, 9000 - 2016, "high a batch << 5 below count, more than an eighth down");
+	p->high = 1050;
+	p->count = 10;
+	is_int(tw_decay_pcp_high(&z, 0), 0, "near high_min: no drain");
+	is_int(p->high, 1000, "not below high_min");
+	p->high = 1000;
+	p->count = 1200;
+	is_int(tw_decay_pcp_high(&z, 0), 200, "at high_min: drain down to it");
+	is_int(p->high, 1000, "at high_min high stays");
+	tw_zone_release(&z);
+}
+
 static void test_watermark_ok(void)
 {
 	struct tw_zone z;
@@ -803,6 +867,8 @@ int main(void)
 	test_random();
 	test_wmarks();
 	test_pcp_type_changed();
+	test_pcp_unnamed_owner();
+	test_decay_pcp_high();
 	test_watermark_ok();
 	test_highatomic();
 	test_kswapd();

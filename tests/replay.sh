@@ -105,5 +105,19 @@ is $? 0 "without an initial state replay reads no event data, so a damaged event
 is $? 0 "a snapshot without a name is skipped"
 "$MMTWIN" replay "$top_srcdir/tests/data/corrupt/not-an-archive.mmt" >/dev/null 2>"$T/err"
 is $? 3 "a file that is not an archive is refused with exit 3"
+# a damaged start picture: an impossible base pfn, pieces out of pfn order
+for c in "impossible guest-6.1-memcg-oom impossible pfn 2199023255552" \
+	"order memcg-oom pfn 0 is before the end of the previous piece"; do
+	how=${c%% *}; rest=${c#* }; src=${rest%% *}; want=${rest#* }
+	if [ -f "$top_srcdir/traces/$src.mmt" ] &&
+		python3 "$top_srcdir/tests/corrupt-kpf.py" "$top_srcdir/traces/$src.mmt" "$T/kpf.mmt" $how; then
+		"$MMTWIN" replay "$T/kpf.mmt" >/dev/null 2>"$T/err"
+		is $? 3 "a start kpageflags piece with $how pfns is refused with exit 3"
+		like "$(cat "$T/err")" "$T/kpf.mmt: byte [0-9]+: section [0-9]+ \\(kpageflags snapshot\\): $want" \
+			"and the error names the file, byte and section"
+	else
+		skip "$how pfns" "no traces/$src.mmt"; skip "$how pfns: the error" "no traces/$src.mmt"
+	fi
+done
 "$MMTWIN" replay >/dev/null 2>&1; is $? 2 "replay without a file is a usage error"
 done_testing

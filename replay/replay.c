@@ -1167,7 +1167,7 @@ static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
 	if (p->boost_wake)
 		score_wake(c, rec, true, false, true, 0);
 	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
-	if (!p->woke && (gfp & 0x800))
+	if (!p->woke && (gfp & TW_GFP_KSWAPD_RECLAIM))
 		score_wake(c, rec, false, false,
 			   pred >= 0 ? (pred >> hz) & 1
 				     : predict_kswapd_wake(c, z ? z->node : 0, order, hz),
@@ -1667,8 +1667,7 @@ static void wmarks_from_zoneinfo(struct lockstep_ctx *c, const struct snap_zonei
 		w[TW_WMARK_PROMO] = zz->promo != SNAP_NONE && zz->promo >= boost
 					? zz->promo - boost
 					: w[TW_WMARK_HIGH] + (w[TW_WMARK_HIGH] - w[TW_WMARK_LOW]);
-		if (memcmp(z->wmark, w, sizeof(w)))
-			set_wmarks(c, z, w, early);
+		set_wmarks(c, z, w, early);
 		/* the boost the kernel has now (set_wmarks() cleared it as the kernel did) */
 		z->boost = boost;
 	}
@@ -1690,7 +1689,7 @@ static void on_setup_wmarks(struct lockstep_ctx *c, const struct ev_record *rec)
 	w[TW_WMARK_HIGH] = ev_u64(rec, EVF_WATERMARK_HIGH);
 	w[TW_WMARK_PROMO] = ev_u64(rec, EVF_WATERMARK_PROMO);
 	set_wmarks(c, z, w, false);
-	z->boost = 0;
+	z->boost = 0; /* even where the watermarks stay */
 }
 
 /* mm_setup_per_zone_lowmem_reserve: a zone's reserve against requests up to an upper zone. */
@@ -1734,24 +1733,19 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 
 	for (size_t i = 0; i < c->nr_zones; i++) {
 		struct tw_zone *z = &c->zones[i];
+		const struct snap_zoneinfo_zone *zz = snap_zoneinfo_zone(zi, z->node, z->name);
+		int64_t d;
 
-		for (size_t k = 0; k < zi->nr_zones; k++) {
-			int64_t d;
-
-			if (strcmp(zi->zones[k].name, z->name) || !zi->zones[k].populated)
-				continue;
-			c->zones[i].boost =
-			    zi->zones[k].boost == SNAP_NONE ? 0 : zi->zones[k].boost;
-			d = (int64_t)(z->free_pages - zi->zones[k].free);
-			ls->free_checks++;
-			ls->free_exact += d == 0;
-			if ((d < 0 ? -d : d) >
-			    (ls->free_worst < 0 ? -ls->free_worst : ls->free_worst)) {
-				ls->free_worst = d;
-				ls->free_worst_kernel = zi->zones[k].free;
-				snprintf(ls->free_worst_zone, sizeof(ls->free_worst_zone), "%s",
-					 z->name);
-			}
+		if (!zz || !zz->populated)
+			continue;
+		z->boost = zz->boost == SNAP_NONE ? 0 : zz->boost;
+		d = (int64_t)(z->free_pages - zz->free);
+		ls->free_checks++;
+		ls->free_exact += d == 0;
+		if ((d < 0 ? -d : d) > (ls->free_worst < 0 ? -ls->free_worst : ls->free_worst)) {
+			ls->free_worst = d;
+			ls->free_worst_kernel = zz->free;
+			snprintf(ls->free_worst_zone, sizeof(ls->free_worst_zone), "%s", z->name);
 		}
 	}
 }

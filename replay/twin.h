@@ -146,10 +146,6 @@ struct tw_zone {
  * alloc_flags, as mm/internal.h has them (6.3+, and 6.1.y stable): the bits the twin's
  * watermark checks and the highatomic reserve look at.
  */
-#define TW_ALLOC_WMARK_MIN   0x00
-#define TW_ALLOC_WMARK_LOW   0x01
-#define TW_ALLOC_WMARK_HIGH  0x02
-#define TW_ALLOC_WMARK_MASK  0x03
 #define TW_ALLOC_OOM	     0x08 /* an OOM victim */
 #define TW_ALLOC_NON_BLOCK   0x10 /* the caller cannot block */
 #define TW_ALLOC_MIN_RESERVE 0x20 /* __GFP_HIGH: half the min reserve */
@@ -387,8 +383,9 @@ struct tw_node {
 	unsigned int kswapd_failures;
 };
 
-#define TW_MAX_RECLAIM_RETRIES 16 /* MAX_RECLAIM_RETRIES: a node that failed so often is hopeless  \
-				   */
+#define TW_MAX_RECLAIM_RETRIES                                                                     \
+	16 /* MAX_RECLAIM_RETRIES: a node that failed so often is hopeless                         \
+	    */
 
 /*
  * Reclaim on the node (any task) freed NR pages: shrink_node() clears kswapd_failures when a

@@ -788,6 +788,16 @@ void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int 
 			return;
 		}
 	}
+	tw_find_steal(z, order, mt, fb);
+}
+
+void tw_find_steal(const struct tw_zone *z, unsigned int order, unsigned int mt,
+		   struct tw_fallback *fb)
+{
+	memset(fb, 0, sizeof(*fb));
+	fb->pfn = TW_NIL;
+	if (mt >= TW_MT_PCPTYPES || order >= z->nr_orders)
+		return;
 	/* __rmqueue_steal(): the smallest block of another type, split on its own lists */
 	for (unsigned int co = order; co < z->nr_orders; co++) {
 		int fmt = find_suitable_fallback(z, co, mt);

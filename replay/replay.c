@@ -208,6 +208,11 @@ struct cpu_state {
 	/* a block taken normally, unless the next event here is its claim's extfrag */
 	bool take_open;
 	bool after_extfrag; /* 6.1-6.9: the block taken next is the fallback just scored */
+	/*
+	 * 6.15+ (6.12.29+): this CPU's rmqueue_bulk() is in RMQUEUE_STEAL mode: it stole in
+	 * the current refill, so __rmqueue() goes straight to __rmqueue_steal() for the rest.
+	 */
+	bool steal_mode;
 	/* predict_kswapd_wake() per highest_zoneidx (bit), before the allocation's first block */
 	int kswapd_pred; /* -1: none made */
 	uint64_t take_pfn;
@@ -645,10 +650,18 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 	}
 }
 
-/* What the twin's __rmqueue() does for this request: no fallback, or which one. */
+/*
+ * What the twin's __rmqueue() does for this request: no fallback, or which one. STEAL_MODE:
+ * rmqueue_bulk()'s mode after a steal, where __rmqueue() neither looks at the request's own
+ * lists nor tries to claim (the free lists cannot change under the zone lock it holds).
+ */
 static void twin_fallback(const struct lockstep_ctx *c, const struct tw_zone *z, unsigned int order,
-			  unsigned int mt, struct tw_fallback *fb)
+			  unsigned int mt, bool steal_mode, struct tw_fallback *fb)
 {
+	if (steal_mode) {
+		tw_find_steal(z, order, mt, fb);
+		return;
+	}
 	if (tw_peek_smallest(z, order, mt) != TW_NIL) {
 		memset(fb, 0, sizeof(*fb));
 		fb->kind = TW_FB_NONE;
@@ -722,7 +735,7 @@ static void on_extfrag_61(struct lockstep_ctx *c, const struct ev_record *rec, s
 		c->cpus[rec->cpu].after_extfrag = true;
 	if (!z || c->in_picture || amt >= TW_MT_PCPTYPES || order >= z->nr_orders)
 		return;
-	twin_fallback(c, z, order, amt, &tf);
+	twin_fallback(c, z, order, amt, false, &tf);
 	score_fallback(c, rec, z, order, claim ? TW_FB_CLAIM : TW_FB_STEAL, fo,
 		       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), pfn, &tf);
 	if (!tw_zone_has(z, pfn) || z->pages[pfn - z->start_pfn].state != TW_PG_FREE)
@@ -740,6 +753,52 @@ static void on_extfrag_61(struct lockstep_ctx *c, const struct ev_record *rec, s
 	} else {
 		tw_move_to_free_list(z, pfn, amt, true);
 	}
+}
+
+static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z,
+			uint64_t pfn, unsigned int order, unsigned int mt);
+
+/*
+ * 6.10+: mm_page_alloc_extfrag comes after the block is taken. A claim below pageblock order
+ * took it with __rmqueue_smallest(), whose mm_page_alloc_zone_locked came first (scored in
+ * close_take()); a steal (__rmqueue_steal(), page_del_and_expand() on the fallback type's
+ * lists) and a claim of a whole free pageblock or more (try_to_claim_block()'s first branch:
+ * change_pageblock_range(), then expand() on the request's lists) take it here, with no
+ * other event: the page is still free in the twin. change_ownership tells them apart.
+ */
+static void on_extfrag(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z)
+{
+	uint64_t pfn = ev_u64(rec, EVF_PFN);
+	unsigned int order = (unsigned int)ev_int(rec, EVF_ALLOC_ORDER);
+	unsigned int fo = (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER);
+	unsigned int amt = (unsigned int)ev_int(rec, EVF_ALLOC_MIGRATETYPE);
+	struct cpu_state *cs = rec->cpu < c->nr_cpus ? &c->cpus[rec->cpu] : NULL;
+	bool claim = ev_int(rec, EVF_CHANGE_OWNERSHIP) != 0 && fo >= z->pageblock_order;
+	struct tw_fallback tf;
+	uint64_t head;
+
+	if (c->in_picture || order >= z->nr_orders ||
+	    (head = tw_free_block_of(z, pfn, NULL)) == TW_NIL)
+		return;
+	if (amt < TW_MT_PCPTYPES && c->fb_policy == FB_SPLIT) {
+		/* rmqueue_bulk()'s mode holds for the rest of one refill */
+		twin_fallback(c, z, order, amt, cs && cs->taken && cs->steal_mode, &tf);
+		score_fallback(c, rec, z, order, claim ? TW_FB_CLAIM : TW_FB_STEAL, fo,
+			       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), pfn, &tf);
+	}
+	if (claim && amt < TW_MT_PCPTYPES && head == pfn) {
+		/* change_pageblock_range(), and the block goes to the request's lists */
+		for (uint64_t b = pfn; b < pfn + (1ull << fo) && tw_zone_has(z, b);
+		     b += 1ull << z->pageblock_order)
+			tw_set_block_mt(z, b, amt);
+		tw_move_to_free_list(z, pfn, amt, false);
+	}
+	if (tw_take_block(z, pfn, order))
+		return;
+	c->rep->ls.steals += !claim;
+	block_taken(c, rec, z, pfn, order, amt);
+	if (cs)
+		cs->steal_mode = !claim; /* RMQUEUE_STEAL, or back to RMQUEUE_NORMAL */
 }
 
 /* The next event on a CPU after a block taken: the claim's extfrag, or not a fallback. */
@@ -789,10 +848,11 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus && c->fb_policy != FB_UNSCORED) {
 		struct cpu_state *cs = &c->cpus[rec->cpu];
 
+		cs->steal_mode = false; /* __rmqueue_steal() traces no zone_locked */
 		if (cs->after_extfrag) {
 			cs->after_extfrag = false; /* scored at its extfrag */
 		} else {
-			twin_fallback(c, z, order, mt, &cs->take_twin);
+			twin_fallback(c, z, order, mt, false, &cs->take_twin);
 			cs->take_open = true;
 			cs->take_pfn = pfn;
 			cs->take_order = order;
@@ -1301,6 +1361,7 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 		cs->taken = 0;
 	}
 	if (!cs->taken) {
+		cs->steal_mode = false; /* each rmqueue_bulk() starts in RMQUEUE_NORMAL */
 		cs->zone = z;
 		cs->order = order;
 		cs->pindex = pindex;
@@ -2347,10 +2408,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			on_compaction_isolate(c, &rec);
 			break;
 		case EV_MM_PAGE_ALLOC_EXTFRAG: {
-			/* a steal takes its page with no zone_locked event; a claim has had one */
-			uint64_t pfn = ev_u64(&rec, EVF_PFN);
-			unsigned int order = (unsigned int)ev_int(&rec, EVF_ALLOC_ORDER);
-			struct tw_zone *z = zone_of(c, pfn);
+			struct tw_zone *z = zone_of(c, ev_u64(&rec, EVF_PFN));
 
 			ls->events++;
 			if (z)
@@ -2359,26 +2417,8 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				on_extfrag_61(c, &rec, z);
 				break;
 			}
-			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL) {
-				unsigned int amt =
-				    (unsigned int)ev_int(&rec, EVF_ALLOC_MIGRATETYPE);
-				struct tw_fallback tf;
-
-				if (amt < TW_MT_PCPTYPES && c->fb_policy == FB_SPLIT) {
-					twin_fallback(c, z, order, amt, &tf);
-					score_fallback(
-					    c, &rec, z, order, TW_FB_STEAL,
-					    (unsigned int)ev_int(&rec, EVF_FALLBACK_ORDER),
-					    (unsigned int)ev_int(&rec, EVF_FALLBACK_MIGRATETYPE),
-					    pfn, &tf);
-				}
-			}
-			if (z && !c->in_picture && tw_free_block_of(z, pfn, NULL) != TW_NIL &&
-			    !tw_take_block(z, pfn, order)) {
-				ls->steals++;
-				block_taken(c, &rec, z, pfn, order,
-					    (unsigned int)ev_int(&rec, EVF_ALLOC_MIGRATETYPE));
-			}
+			if (z)
+				on_extfrag(c, &rec, z);
 			break;
 		}
 		default:

@@ -324,6 +324,10 @@ struct tw_fallback {
 void tw_find_fallback(const struct tw_zone *z, unsigned int order, unsigned int mt,
 		      struct tw_fallback *fb);
 
+/* __rmqueue_steal() alone (rmqueue_bulk() in RMQUEUE_STEAL mode), without changing anything. */
+void tw_find_steal(const struct tw_zone *z, unsigned int order, unsigned int mt,
+		   struct tw_fallback *fb);
+
 /*
  * The same for 6.1-6.9: mirrors __rmqueue_fallback() (the largest block of a fallback type,
  * or the smallest for a movable request that may not claim) and steal_suitable_fallback()'s

@@ -354,6 +354,24 @@ static void test_fallback(void)
 	tw_find_fallback(&z, 0, TW_MT_UNMOVABLE, &fb);
 	ok(fb.kind == TW_FB_STEAL && fb.order == 3 && fb.pfn == 512,
 	   "a Movable block of movable pages is not: the page is stolen");
+	/* rmqueue_bulk() in RMQUEUE_STEAL mode: no claim tried, the smallest block stolen */
+	for (uint64_t pfn = 520; pfn < 1024; pfn++)
+		z.pages[pfn].flags &= (uint8_t)~TW_PF_MOVABLE;
+	tw_free_one_page(&z, 1536, 1, TW_MT_UNMOVABLE, false);
+	tw_find_steal(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 1 && fb.mt == TW_MT_UNMOVABLE && fb.pfn == 1536,
+	   "steal mode takes the smallest block even where a claim would succeed");
+	tw_find_fallback(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.order == 3 && fb.pfn == 512,
+	   "while the full __rmqueue() claims the block of unmovable pages");
+	tw_free_one_page(&z, 1024, 0, TW_MT_RECLAIMABLE, false);
+	tw_find_steal(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 1,
+	   "steal mode does not look at the request's own lists");
+	tw_take_block(&z, 1024, 0);
+	tw_take_block(&z, 1536, 1);
+	for (uint64_t pfn = 520; pfn < 1024; pfn++)
+		z.pages[pfn].flags |= TW_PF_MOVABLE;
 	check(&z, "after the fallback predictions (nothing changed)");
 
 	/* 6.1's __rmqueue_fallback(): the largest block first, unless movable may not claim */

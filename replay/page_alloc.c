@@ -812,8 +812,12 @@ void tw_find_steal(const struct tw_zone *z, unsigned int order, unsigned int mt,
 	}
 }
 
-void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
-			 struct tw_fallback *fb)
+/*
+ * __rmqueue_fallback() with steal_suitable_fallback(), 6.1-6.14. PAGE: report the page the
+ * request gets (6.10+) rather than the free block moved to the request's list (6.1-6.9).
+ */
+static void find_fallback_old(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			      bool page, struct tw_fallback *fb)
 {
 	int co, fmt = -1;
 
@@ -846,11 +850,28 @@ void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned i
 		fb->kind = TW_FB_CLAIM;
 	} else if (tw_can_steal_fallback(z, (unsigned int)co, mt)) {
 		bool claimed;
+		uint64_t best =
+		    claim_decision(z, fb->pfn, order, mt, tw_block_mt(z, fb->pfn), &claimed);
 
-		claim_decision(z, fb->pfn, order, mt, tw_block_mt(z, fb->pfn), &claimed);
-		if (claimed)
+		if (claimed) {
 			fb->kind = TW_FB_CLAIM;
+			/* 6.10+: __rmqueue_smallest() after the move takes the page */
+			if (page && best != TW_NIL)
+				fb->pfn = best;
+		}
 	}
+}
+
+void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			 struct tw_fallback *fb)
+{
+	find_fallback_old(z, order, mt, false, fb);
+}
+
+void tw_find_fallback_610(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			  struct tw_fallback *fb)
+{
+	find_fallback_old(z, order, mt, true, fb);
 }
 
 int tw_move_to_free_list(struct tw_zone *z, uint64_t pfn, unsigned int mt, bool tail)

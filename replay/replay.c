@@ -243,10 +243,10 @@ struct lockstep_ctx {
 	bool in_picture;	     /* the current event's buddy-side effect is in the picture */
 	/*
 	 * The recorded kernel's fallback: the 6.15 (and 6.12.29+) claim/steal split, 6.1-6.9's
-	 * __rmqueue_fallback() (extfrag before zone_locked), or one the twin does not have
-	 * (6.10-6.14), whose fallbacks are not scored.
+	 * __rmqueue_fallback() (extfrag before zone_locked), or 6.10-6.14's (the same choice,
+	 * extfrag after the page is taken).
 	 */
-	enum { FB_SPLIT, FB_OLD, FB_UNSCORED } fb_policy;
+	enum { FB_SPLIT, FB_OLD, FB_MID } fb_policy;
 	uint64_t boost_factor; /* vm.watermark_boost_factor */
 	/*
 	 * Before 6.10 a page on a pcp list carries the migratetype it had when it went there
@@ -669,6 +669,8 @@ static void twin_fallback(const struct lockstep_ctx *c, const struct tw_zone *z,
 	}
 	if (c->fb_policy == FB_OLD)
 		tw_find_fallback_61(z, order, mt, fb);
+	else if (c->fb_policy == FB_MID)
+		tw_find_fallback_610(z, order, mt, fb);
 	else
 		tw_find_fallback(z, order, mt, fb);
 }
@@ -759,7 +761,8 @@ static void block_taken(struct lockstep_ctx *c, const struct ev_record *rec, str
 			uint64_t pfn, unsigned int order, unsigned int mt);
 
 /*
- * 6.10+: mm_page_alloc_extfrag comes after the block is taken. A claim below pageblock order
+ * 6.10+: mm_page_alloc_extfrag comes after the block is taken (6.10-6.14: by
+ * steal_suitable_fallback(), the same way). A claim below pageblock order
  * took it with __rmqueue_smallest(), whose mm_page_alloc_zone_locked came first (scored in
  * close_take()); a steal (__rmqueue_steal(), page_del_and_expand() on the fallback type's
  * lists) and a claim of a whole free pageblock or more (try_to_claim_block()'s first branch:
@@ -780,9 +783,10 @@ static void on_extfrag(struct lockstep_ctx *c, const struct ev_record *rec, stru
 	if (c->in_picture || order >= z->nr_orders ||
 	    (head = tw_free_block_of(z, pfn, NULL)) == TW_NIL)
 		return;
-	if (amt < TW_MT_PCPTYPES && c->fb_policy == FB_SPLIT) {
-		/* rmqueue_bulk()'s mode holds for the rest of one refill */
-		twin_fallback(c, z, order, amt, cs && cs->taken && cs->steal_mode, &tf);
+	if (amt < TW_MT_PCPTYPES) {
+		/* 6.15+: rmqueue_bulk()'s mode holds for the rest of one refill */
+		twin_fallback(c, z, order, amt,
+			      c->fb_policy == FB_SPLIT && cs && cs->taken && cs->steal_mode, &tf);
 		score_fallback(c, rec, z, order, claim ? TW_FB_CLAIM : TW_FB_STEAL, fo,
 			       (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE), pfn, &tf);
 	}
@@ -814,7 +818,7 @@ static void close_take(struct lockstep_ctx *c, const struct ev_record *rec)
 	z = zone_of(c, cs->take_pfn);
 	if (!z)
 		return;
-	if (c->fb_policy == FB_SPLIT && rec->kind == EV_MM_PAGE_ALLOC_EXTFRAG &&
+	if (c->fb_policy != FB_OLD && rec->kind == EV_MM_PAGE_ALLOC_EXTFRAG &&
 	    ev_u64(rec, EVF_PFN) == cs->take_pfn)
 		score_fallback(c, rec, z, cs->take_order, TW_FB_CLAIM,
 			       (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER),
@@ -845,7 +849,7 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	}
 	if (c->in_picture)
 		return z; /* taken before the picture was read: it is not free there */
-	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus && c->fb_policy != FB_UNSCORED) {
+	if (mt < TW_MT_PCPTYPES && rec->cpu < c->nr_cpus) {
 		struct cpu_state *cs = &c->cpus[rec->cpu];
 
 		cs->steal_mode = false; /* __rmqueue_steal() traces no zone_locked */
@@ -1103,7 +1107,7 @@ static void on_wakeup_kswapd(struct lockstep_ctx *c, const struct ev_record *rec
 /*
  * A fallback below pageblock order that tries to claim the block boosts the zone's
  * watermarks (boost_watermark()) and flags the zone, so rmqueue() wakes kswapd at its end:
- * try_to_claim_block() and should_try_claim_block(), 6.15-6.18; in 6.1-6.9 every fallback
+ * try_to_claim_block() and should_try_claim_block(), 6.15-6.18; in 6.1-6.14 every fallback
  * below pageblock order does (steal_suitable_fallback()).
  */
 static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, struct tw_zone *z)
@@ -1113,9 +1117,9 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	uint64_t pb = 1ull << z->pageblock_order, max_boost;
 	struct pid_state *p;
 
-	/* 6.1-6.9 boost on every fallback below pageblock order (steal_suitable_fallback()) */
+	/* 6.1-6.14 boost on every fallback below pageblock order (steal_suitable_fallback()) */
 	if (fo >= z->pageblock_order ||
-	    (c->fb_policy != FB_OLD && !tw_can_steal_fallback(z, fo, amt)))
+	    (c->fb_policy == FB_SPLIT && !tw_can_steal_fallback(z, fo, amt)))
 		return;
 	if (!c->boost_factor || pb * 4 > z->managed)
 		return;
@@ -2013,9 +2017,7 @@ static int fallback_policy(unsigned int kv)
 {
 	if (!kv || kv >= KV(6, 15, 0) || (kv >= KV(6, 12, 29) && kv < KV(6, 13, 0)))
 		return FB_SPLIT; /* unknown: as the newest */
-	if (kv < KV(6, 10, 0))
-		return FB_OLD;
-	return FB_UNSCORED;
+	return kv < KV(6, 10, 0) ? FB_OLD : FB_MID;
 }
 
 /*

@@ -337,6 +337,15 @@ void tw_find_steal(const struct tw_zone *z, unsigned int order, unsigned int mt,
 void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned int mt,
 			 struct tw_fallback *fb);
 
+/*
+ * The same for 6.10-6.14 (and 6.12 before 6.12.29): the same choice and claim decision, but
+ * steal_suitable_fallback() takes the page itself: a claim moves the pageblock's free
+ * blocks and __rmqueue_smallest() then takes FB->pfn; a steal takes the head of the free
+ * block and leaves the rest on its own type's lists.
+ */
+void tw_find_fallback_610(const struct tw_zone *z, unsigned int order, unsigned int mt,
+			  struct tw_fallback *fb);
+
 /* Free pages on Z's HighAtomic lists: zone->nr_free_highatomic (6.12+). */
 uint64_t tw_highatomic_free(const struct tw_zone *z);
 

@@ -387,6 +387,20 @@ static void test_fallback(void)
 	tw_find_fallback_61(&z, 0, TW_MT_RECLAIMABLE, &fb);
 	ok(fb.kind == TW_FB_CLAIM && fb.order == 3 && fb.pfn == 512,
 	   "6.1: and claims its block when its pages are alike");
+	/* 6.10-6.14: the same choice, but the page after the move is what it reports */
+	tw_free_one_page(&z, 600, 0, TW_MT_MOVABLE, false);
+	tw_find_fallback_610(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.order == 3 && fb.mt == TW_MT_MOVABLE && fb.pfn == 600,
+	   "6.10: a claim takes the smallest free block of the moved pageblock");
+	tw_find_fallback_61(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_CLAIM && fb.pfn == 512, "6.1: the same claim names the block moved");
+	for (uint64_t pfn = 520; pfn < 1024; pfn++)
+		if (pfn != 600)
+			z.pages[pfn].flags |= TW_PF_MOVABLE;
+	tw_find_fallback_610(&z, 0, TW_MT_RECLAIMABLE, &fb);
+	ok(fb.kind == TW_FB_STEAL && fb.order == 3 && fb.pfn == 512,
+	   "6.10: a steal takes the head of the largest block");
+	tw_take_block(&z, 600, 0);
 	check(&z, "after the 6.1 predictions (nothing changed)");
 	tw_zone_release(&z);
 }

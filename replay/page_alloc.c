@@ -104,10 +104,11 @@ unsigned int tw_move_free_block(struct tw_zone *z, uint64_t pfn, unsigned int mt
 	uint64_t n = 1ull << z->pageblock_order, start = pfn & ~(n - 1), end = start + n;
 	unsigned int moved = 0;
 
-	/* free blocks above pageblock order: their head is outside or at the block start */
-	uint64_t head = tw_free_block_of(z, pfn, NULL);
+	/* a free block of pageblock order or more: its head is outside or at the block start */
+	unsigned int order = 0;
+	uint64_t head = tw_free_block_of(z, pfn, &order);
 
-	if (head != TW_NIL && head <= start) {
+	if (head != TW_NIL && order >= z->pageblock_order) {
 		struct tw_page *p = &z->pages[head - z->start_pfn];
 
 		if (p->mt != mt) {

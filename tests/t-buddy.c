@@ -159,6 +159,11 @@ static void test_corrections(void)
 	       "a retyped pageblock moves all its free blocks");
 	is_int(z.free[0][TW_MT_UNMOVABLE].nr, 256, "onto the new type's list");
 	is_int(z.free[0][TW_MT_MOVABLE].nr, 0, "and off the old one");
+	tw_set_block_mt(&z, 0, TW_MT_RECLAIMABLE);
+	is_int(tw_move_free_block(&z, 0, TW_MT_RECLAIMABLE, false), 256,
+	       "named by its first page, a small free block there, the block moves all of them");
+	tw_set_block_mt(&z, 0, TW_MT_UNMOVABLE);
+	tw_move_free_block(&z, 0, TW_MT_UNMOVABLE, false);
 	is_int(tw_move_free_block(&z, 1100, TW_MT_RECLAIMABLE, false), 1,
 	       "a free block larger than a pageblock moves as one");
 	is_int(head_pfn(&z, 10, TW_MT_RECLAIMABLE), 1024, "onto the new list");

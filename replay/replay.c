@@ -612,7 +612,6 @@ static void infer_block_types(struct lockstep_ctx *c, struct tw_zone *z, struct 
 	c->rep->ls.blocks_inferred += nonmov;
 }
 
-/* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
 /* Is PFN inside a free block the twin has on MT's list? */
 static bool listed_as(const struct tw_zone *z, uint64_t pfn, unsigned int mt)
 {
@@ -630,6 +629,7 @@ static bool block_seen(const struct lockstep_ctx *c, const struct tw_zone *z, ui
 			SEEN_TYPE);
 }
 
+/* The kernel says the block at PFN is of type MT: believe it, and count the correction. */
 static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t pfn, unsigned int mt)
 {
 	uint8_t *seen = c->seen[z - c->zones];

@@ -21,7 +21,7 @@ static const char *const mt_names[TW_NR_MT] = {
 
 const char *tw_mt_name(unsigned int mt)
 {
-	return mt < TW_NR_MT ? mt_names[mt] : "?";
+	return mt < TW_NR_MT ? mt_names[mt] : mt == TW_MT_UNLISTED ? "Unlisted" : "?";
 }
 
 int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64_t spanned,
@@ -47,7 +47,7 @@ int tw_zone_init(struct tw_zone *z, const char *name, uint64_t start_pfn, uint64
 		return -ENOMEM;
 	}
 	for (unsigned int o = 0; o < TW_MAX_ORDERS; o++)
-		for (unsigned int m = 0; m < TW_NR_MT; m++)
+		for (unsigned int m = 0; m < TW_NR_LISTS; m++)
 			z->free[o][m].head = z->free[o][m].tail = TW_NIL;
 	for (uint64_t b = 0; b < blocks; b++)
 		z->block_mt[b] = TW_MT_MOVABLE; /* memmap_init() marks every block movable */
@@ -381,6 +381,8 @@ int tw_take_block(struct tw_zone *z, uint64_t pfn, unsigned int order)
 	    pfn + (1ull << order) > head + (1ull << o))
 		return -ENOENT;
 	mt = z->pages[head - z->start_pfn].mt;
+	if (mt == TW_MT_UNLISTED) /* where the kernel had it is unknown: its pageblock's type */
+		mt = tw_block_mt(z, head);
 	del_from_free_list(z, head - z->start_pfn);
 	/* Split as expand() would, keeping the half that holds PFN each time. */
 	while (o > order) {
@@ -903,12 +905,30 @@ __attribute__((format(printf, 3, 4))) static int bad(char *why, size_t len, cons
 	return -EUCLEAN;
 }
 
+int tw_unlist(struct tw_zone *z, uint64_t pfn)
+{
+	struct tw_page *p;
+
+	if (!tw_zone_has(z, pfn))
+		return -ENOENT;
+	p = &z->pages[pfn - z->start_pfn];
+	if (p->state != TW_PG_FREE)
+		return -ENOENT;
+	if (p->mt != TW_MT_UNLISTED) {
+		unsigned int o = p->order;
+
+		del_from_free_list(z, pfn - z->start_pfn);
+		add_to_free_list(z, pfn - z->start_pfn, o, TW_MT_UNLISTED, true);
+	}
+	return 0;
+}
+
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 {
 	uint64_t pages = 0, per_order[TW_MAX_ORDERS] = {0};
 
 	for (unsigned int o = 0; o < z->nr_orders; o++)
-		for (unsigned int m = 0; m < TW_NR_MT; m++) {
+		for (unsigned int m = 0; m < TW_NR_LISTS; m++) {
 			const struct tw_list *l = &z->free[o][m];
 			uint64_t n = 0;
 			uint32_t prev = TW_NIL;
@@ -1098,6 +1118,9 @@ bool tw_zone_watermark_ok(const struct tw_zone *z, unsigned int order, uint64_t 
 		for (unsigned int mt = 0; mt < TW_MT_PCPTYPES; mt++)
 			if (z->free[o][mt].nr)
 				return true;
+		/* the kernel has an unlisted block at this order or, merged, above it */
+		if (z->free[o][TW_MT_UNLISTED].nr)
+			return true;
 		if ((alloc_flags & TW_ALLOC_CMA) && z->free[o][TW_MT_CMA].nr)
 			return true;
 		if ((alloc_flags & (TW_ALLOC_HIGHATOMIC | TW_ALLOC_OOM)) &&

@@ -651,6 +651,20 @@ static void block_evidence(struct lockstep_ctx *c, struct tw_zone *z, uint64_t p
 }
 
 /*
+ * Is there an unlisted free block of ORDER or more in a pageblock of type MT? The kernel
+ * has it on a list the twin does not know, most likely MT's: no fallback is needed then.
+ */
+static bool unlisted_of(const struct tw_zone *z, unsigned int order, unsigned int mt)
+{
+	for (unsigned int o = order; o < z->nr_orders; o++)
+		for (uint32_t u = z->free[o][TW_MT_UNLISTED].head; u != TW_NIL;
+		     u = z->pages[u].next)
+			if (tw_block_mt(z, z->start_pfn + u) == mt)
+				return true;
+	return false;
+}
+
+/*
  * What the twin's __rmqueue() does for this request: no fallback, or which one. STEAL_MODE:
  * rmqueue_bulk()'s mode after a steal, where __rmqueue() neither looks at the request's own
  * lists nor tries to claim (the free lists cannot change under the zone lock it holds).
@@ -662,7 +676,7 @@ static void twin_fallback(const struct lockstep_ctx *c, const struct tw_zone *z,
 		tw_find_steal(z, order, mt, fb);
 		return;
 	}
-	if (tw_peek_smallest(z, order, mt) != TW_NIL) {
+	if (tw_peek_smallest(z, order, mt) != TW_NIL || unlisted_of(z, order, mt)) {
 		memset(fb, 0, sizeof(*fb));
 		fb->kind = TW_FB_NONE;
 		return;
@@ -830,6 +844,31 @@ static void close_take(struct lockstep_ctx *c, const struct ev_record *rec)
 }
 
 /*
+ * The kernel took PFN at ORDER for MT where the twin has it inside a larger free block: its
+ * __rmqueue_smallest() found MT's lists empty from ORDER up to that block's order (a claim
+ * and a 6.1 fallback had found them empty first too). Free blocks the twin has on those
+ * lists are not on the kernel's: most often the kernel has them merged with a buddy the
+ * twin does not know is free, sometimes on another type's list. Where is not known, so they
+ * leave the twin's lists for the unlisted ones and stay free; an event that touches them
+ * (a take, a free that merges with them, their pageblock's type shown) puts them back. A
+ * few per take, the rest at the next.
+ */
+static void unlist_passed_over(struct lockstep_ctx *c, struct tw_zone *z, uint64_t pfn,
+			       unsigned int order, unsigned int mt)
+{
+	uint64_t g[16];
+	unsigned int j = 0, n = 0;
+
+	if (mt >= TW_MT_PCPTYPES || tw_free_block_of(z, pfn, &j) == TW_NIL)
+		return;
+	for (unsigned int o = order; o < j && n < 16; o++)
+		for (uint32_t i = z->free[o][mt].head; i != TW_NIL && n < 16; i = z->pages[i].next)
+			g[n++] = z->start_pfn + i;
+	for (unsigned int k = 0; k < n; k++)
+		c->rep->ls.unlisted += tw_unlist(z, g[k]) == 0;
+}
+
+/*
  * mm_page_alloc_zone_locked: predict with __rmqueue_smallest(), then force the kernel's pfn.
  * Returns the zone, or NULL when the event is outside every zone.
  */
@@ -897,6 +936,7 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	 */
 	if (!c->pcp_mt_cached || !listed_as(z, pfn, mt))
 		block_evidence(c, z, pfn, mt);
+	unlist_passed_over(c, z, pfn, order, mt);
 	if (twin != pfn && twin != TW_NIL) {
 		/* The kernel's list had the block holding PFN first: learn that order. */
 		uint64_t head = tw_free_block_of(z, pfn, NULL);
@@ -1876,15 +1916,22 @@ static void compare_blocks(struct lockstep_ctx *c, const struct ev_record *rec,
 		const struct snap_pt_zone *pz = snap_pagetypeinfo_zone(pt, z->node, z->name);
 		uint64_t cells = 0, exact = 0, diff = 0, ktotal = 0, ttotal = 0;
 
+		uint64_t unlisted[TW_MAX_ORDERS][TW_NR_MT] = {{0}};
+
 		if (!pz)
 			continue;
+		/* an unlisted block counts where it most likely is: its pageblock's type's list */
+		for (unsigned int o = 0; o < z->nr_orders; o++)
+			for (uint32_t u = z->free[o][TW_MT_UNLISTED].head; u != TW_NIL;
+			     u = z->pages[u].next)
+				unlisted[o][tw_block_mt(z, z->start_pfn + u)]++;
 		for (unsigned int m = 0; m < TW_NR_MT; m++) {
 			int k = snap_pagetypeinfo_mt(pt, tw_mt_name(m));
 
 			if (k < 0 || !(pz->free_mts & (1u << k)))
 				continue;
 			for (unsigned int o = 0; o < z->nr_orders && o < pt->nr_orders; o++) {
-				uint64_t t = z->free[o][m].nr, kn = pz->free[k][o];
+				uint64_t t = z->free[o][m].nr + unlisted[o][m], kn = pz->free[k][o];
 
 				if (pz->free_capped[k] & (1u << o))
 					continue;

@@ -170,6 +170,11 @@ struct tw_lockstep {
 	uint64_t type_checks, type_agree; /* blocks whose type an event showed; start guess right */
 	uint64_t compaction_wanted, compaction_taken; /* pages compaction's free scanner took */
 	uint64_t list_corrections; /* misses after which a list was rotated to the kernel's head */
+	/*
+	 * Free blocks the twin had on lists the kernel's __rmqueue_smallest() showed empty (it
+	 * split a larger block): taken off those lists (tw_unlist()), still free.
+	 */
+	uint64_t unlisted;
 	unsigned int nr_div;
 	struct tw_divergence div[8]; /* the first divergences */
 	/*

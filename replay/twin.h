@@ -45,6 +45,13 @@ enum tw_mt {
 	    TW_NR_MT
 };
 #define TW_MT_PCPTYPES TW_MT_HIGHATOMIC /* types below this have per-cpu lists and merge */
+/*
+ * One more list per order, past the kernel's types: free blocks the twin has that the
+ * kernel's own lists showed it does not have where the twin had them (tw_unlist()). They
+ * stay free; no search takes them; an event that touches them puts them back.
+ */
+#define TW_MT_UNLISTED TW_NR_MT
+#define TW_NR_LISTS    (TW_NR_MT + 1)
 
 const char *tw_mt_name(unsigned int mt);
 
@@ -127,7 +134,7 @@ struct tw_zone {
 	struct tw_page *pages;	      /* spanned entries */
 	uint8_t *block_mt;	      /* one per pageblock */
 	uint8_t *block_epoch;	      /* per pageblock: how often its type changed, mod 256 */
-	struct tw_list free[TW_MAX_ORDERS][TW_NR_MT];
+	struct tw_list free[TW_MAX_ORDERS][TW_NR_LISTS];
 	uint64_t nr_free[TW_MAX_ORDERS]; /* free blocks per order, all types */
 	uint64_t free_pages;
 	uint64_t wmark[TW_NR_WMARK]; /* without boost, as zone->_watermark */
@@ -345,6 +352,12 @@ void tw_find_fallback_61(const struct tw_zone *z, unsigned int order, unsigned i
  */
 void tw_find_fallback_610(const struct tw_zone *z, unsigned int order, unsigned int mt,
 			  struct tw_fallback *fb);
+
+/*
+ * Take the free block at PFN off its list onto the unlisted ones: the kernel has shown its
+ * list does not hold it. Its pages stay free. 0, or -ENOENT when PFN heads no free block.
+ */
+int tw_unlist(struct tw_zone *z, uint64_t pfn);
 
 /* Free pages on Z's HighAtomic lists: zone->nr_free_highatomic (6.12+). */
 uint64_t tw_highatomic_free(const struct tw_zone *z);

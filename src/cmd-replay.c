@@ -176,8 +176,9 @@ static void print_lockstep(const struct tw_lockstep *ls)
 	       pct(ls->type_agree, ls->type_checks));
 	printf("  steals (extfrag without zone_locked): %" PRIu64 "; pageblock types corrected by "
 	       "the events: %" PRIu64 "; list orders corrected: %" PRIu64
+	       "; free blocks taken off lists the kernel showed empty: %" PRIu64
 	       "; pfns outside every zone: %" PRIu64 "\n",
-	       ls->steals, ls->type_corrections, ls->list_corrections, ls->outside);
+	       ls->steals, ls->type_corrections, ls->list_corrections, ls->unlisted, ls->outside);
 	printf("  free blocks per order x type vs pagetypeinfo (class 2): %" PRIu64
 	       " zone snapshots, %" PRIu64 " of %" PRIu64 " order x type counts exact (%.1f%%); "
 	       "the twin's counts differ by %" PRIu64 " blocks in all, against %" PRIu64
@@ -431,6 +432,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 	json_uint(&j, "pageblock_type_checks", rep->ls.type_checks);
 	json_uint(&j, "pageblock_type_start_right", rep->ls.type_agree);
 	json_uint(&j, "list_corrections", rep->ls.list_corrections);
+	json_uint(&j, "free_blocks_unlisted", rep->ls.unlisted);
 	json_uint(&j, "outside_zones", rep->ls.outside);
 	json_uint(&j, "free_page_checks", rep->ls.free_checks);
 	json_uint(&j, "free_page_exact", rep->ls.free_exact);

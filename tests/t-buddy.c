@@ -174,6 +174,28 @@ static void test_corrections(void)
 	is_int(tw_peek_smallest(&z, 0, TW_MT_UNMOVABLE), 200, "200 is now the head");
 	is_int(tail_pfn(&z, 0, TW_MT_UNMOVABLE), 202, "the blocks before it follow the rest");
 	check(&z, "after rotating");
+
+	/* free blocks the kernel's lists do not have: unlisted, still free */
+	is_int(tw_unlist(&z, 200), 0, "a free block is unlisted");
+	is_int(tw_unlist(&z, 201), -ENOENT, "a used page is not");
+	ok(tw_peek_smallest(&z, 0, TW_MT_UNMOVABLE) != 200, "no search finds it");
+	is_int(z.free[0][TW_MT_UNMOVABLE].nr, 255, "it left its list");
+	ok(tw_free_block_of(&z, 200, NULL) == 200, "it is still free");
+	check(&z, "after unlisting");
+	is_int(tw_free_one_page(&z, 201, 0, TW_MT_UNMOVABLE, false), 0,
+	       "freeing its buddy merges with it");
+	ok(z.pages[200].state == TW_PG_FREE && z.pages[200].order == 1 &&
+	       z.pages[200].mt == TW_MT_UNMOVABLE,
+	   "and the merged block is listed again, as the freed page's type");
+	tw_unlist(&z, 200);
+	is_int(tw_take_block(&z, 200, 0), 0, "taking a page of an unlisted block");
+	ok(z.pages[201].state == TW_PG_FREE && z.pages[201].mt == TW_MT_UNMOVABLE,
+	   "leaves the rest on its pageblock's type's list");
+	tw_unlist(&z, 202);
+	tw_set_block_mt(&z, 0, TW_MT_RECLAIMABLE);
+	tw_move_free_block(&z, 0, TW_MT_RECLAIMABLE, false);
+	is_int(z.free[0][TW_MT_UNLISTED].nr, 0, "retyping its pageblock lists it again");
+	check(&z, "after the unlisted blocks came back");
 	tw_zone_release(&z);
 }
 

@@ -1543,6 +1543,22 @@ static void on_alloc(struct lockstep_ctx *c, const struct ev_record *rec)
 		if (p->state == TW_PG_PCP && p->mt != (unsigned int)pindex &&
 		    (type != TW_MT_MOVABLE || tw_block_mt(z, pfn) < TW_MT_PCPTYPES))
 			block_evidence(c, z, pfn, (unsigned int)type);
+		/*
+		 * rmqueue_pcplist() takes the list's first page: the pages the twin has in front
+		 * of it are not there. Where they are is unknown (deeper, or never listed: a free
+		 * that went straight to the buddy lists while the pcp lock was taken looks like a
+		 * free to the list); they go to the tail, in their order. Dropping them instead
+		 * made the source and drain predictions worse.
+		 */
+		if (p->state == TW_PG_PCP && p->cpu == rec->cpu && p->mt == (unsigned int)pindex) {
+			uint64_t f;
+
+			while ((f = tw_pcp_first(z, rec->cpu, (unsigned int)pindex)) != pfn &&
+			       f != TW_NIL && !tw_pcp_del(z, f)) {
+				d->rotated++;
+				tw_pcp_add(z, rec->cpu, (unsigned int)pindex, f, order, true);
+			}
+		}
 	}
 	/* force the kernel's outcome */
 	if (ksrc != TW_SRC_BUDDY) {

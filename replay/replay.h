@@ -94,6 +94,8 @@ struct tw_pcp_diff {
 	uint64_t drain_checks, drain_agree,
 	    drain_exact;  /* frees: whether a drain followed, how much */
 	uint64_t orphans; /* refills no mm_page_alloc took from (the bulk allocator) */
+	uint64_t
+	    rotated; /* pages moved from the front of a list to its tail: the kernel took deeper */
 	/* zoneinfo snapshots after the start, per CPU and zone: the twin's count and high */
 	uint64_t snap_checks, count_exact, count_off, high_exact, high_off; /* off: sum |diff| */
 	unsigned int nr_div;

@@ -53,8 +53,9 @@ static void print_pcp(const struct tw_pcp_diff *d)
 	printf(
 	    "  pages the kernel's lists held that the twin's did not (there at the start): %" PRIu64
 	    ", of them free in the twin: %" PRIu64 "; frees of pages the twin had free or "
-	    "listed: %" PRIu64 "; refills no allocation took from: %" PRIu64 "\n",
-	    d->unknown, d->was_free, d->frees_bad, d->orphans);
+	    "listed: %" PRIu64 "; refills no allocation took from: %" PRIu64
+	    "; pages moved to the tail from in front of the kernel's pick: %" PRIu64 "\n",
+	    d->unknown, d->was_free, d->frees_bad, d->orphans, d->rotated);
 	printf("  pages on pcp lists at the start: %" PRIu64 " by zoneinfo; %" PRIu64
 	       " pages the start kpageflags show with no flag (candidates); of the pages the\n"
 	       "  kernel's lists held that the twin's did not, %" PRIu64 " (%.1f%%) were "
@@ -316,6 +317,7 @@ static void print_pcp_json(struct json *j, const struct tw_pcp_diff *d)
 	json_uint(j, "start_pcp_pages_zoneinfo", d->start_pcp_count);
 	json_uint(j, "start_pcp_candidates", d->start_candidates);
 	json_uint(j, "orphan_refills", d->orphans);
+	json_uint(j, "pages_rotated_before_kernel_pick", d->rotated);
 	json_uint(j, "snapshot_checks", d->snap_checks);
 	json_uint(j, "snapshot_count_exact", d->count_exact);
 	json_uint(j, "snapshot_count_off", d->count_off);

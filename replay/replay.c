@@ -1750,6 +1750,18 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 	}
 }
 
+/* Each node's node_unreclaimable line (the same in all its zones) into its kswapd_failures. */
+static void sync_unreclaimable(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
+{
+	for (size_t i = 0; i < zi->nr_zones; i++) {
+		const struct snap_zoneinfo_zone *zz = &zi->zones[i];
+		struct tw_node *n = node_of(c, (int)zz->node);
+
+		if (n && zz->node_unreclaimable >= 0)
+			tw_node_unreclaimable(n, zz->node_unreclaimable);
+	}
+}
+
 /*
  * The twin's pcp->count and pcp->high against a zoneinfo snapshot, which prints both per CPU,
  * then both taken from it: pages the twin cannot name (there at the start, or drained by
@@ -2154,6 +2166,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		for (size_t k = 0; k < zz->nr_pcp; k++)
 			rep->ls.pcp.start_pcp_count += zz->pcp[k].count;
 	}
+	sync_unreclaimable(c, &zi);
 	ret = read_start_picture(r, c, zp, ss, &buf, &cap, err);
 	if (ret)
 		goto out;
@@ -2213,6 +2226,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				wmarks_from_zoneinfo(c, &zi, false);
 				compare_free(c, &zi);
 				sync_pcp(c, &zi);
+				sync_unreclaimable(c, &zi);
 			}
 			next_z++;
 			have_next = false;

@@ -1051,6 +1051,7 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	unsigned int fo = (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER);
 	unsigned int amt = (unsigned int)ev_int(rec, EVF_ALLOC_MIGRATETYPE);
 	uint64_t pb = 1ull << z->pageblock_order, max_boost;
+	const struct tw_node *n;
 	struct pid_state *p;
 
 	/* 6.1-6.9 boost on every fallback below pageblock order (steal_suitable_fallback()) */
@@ -1066,9 +1067,14 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	if (max_boost < pb)
 		max_boost = pb;
 	z->boost = z->boost + pb < max_boost ? z->boost + pb : max_boost;
+	/*
+	 * rmqueue()'s wakeup_kswapd(zone, 0, 0, zone_idx(zone)) at its end: the boosted zone
+	 * is past pgdat_balanced(), yet a busy kswapd or a hopeless node takes no wake-up.
+	 * ALLOC_KSWAPD, which ZONE_BOOSTED_WATERMARK also needs, shows in mm_page_alloc's gfp.
+	 */
 	p = pid_state(c, rec->pid);
-	if (node_of(c, z->node) && node_of(c, z->node)->kswapd_waiting)
-		p->boost_wake = true;
+	n = node_of(c, z->node);
+	p->boost_wake |= n && tw_wakeup_kswapd(n, 0, z->zone_idx);
 }
 
 /* Bit HZ set: get_page_from_freelist()'s first pass finds a zone up to HZ for ORDER. */
@@ -1164,7 +1170,8 @@ static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
 	int pred =
 	    rec->cpu < c->nr_cpus && c->cpus[rec->cpu].taken ? c->cpus[rec->cpu].kswapd_pred : -1;
 
-	if (p->boost_wake)
+	/* boost_watermark() flags the zone only for ALLOC_KSWAPD, so no wake-up without it */
+	if (p->boost_wake && (gfp & TW_GFP_KSWAPD_RECLAIM))
 		score_wake(c, rec, true, false, true, 0);
 	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
 	if (!p->woke && (gfp & TW_GFP_KSWAPD_RECLAIM))

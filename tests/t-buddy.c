@@ -834,6 +834,9 @@ static void test_kswapd(void)
 	ok(!tw_wakeup_kswapd(&n, 0, 2), "zoneinfo's node_unreclaimable 1: hopeless, not woken");
 	tw_node_unreclaimable(&n, true);
 	is_int(n.kswapd_failures, TW_MAX_RECLAIM_RETRIES, "and a second 1 changes nothing");
+	a.boost = 512;
+	ok(!tw_wakeup_kswapd(&n, 0, 1), "nor does a boost wake a hopeless node's kswapd");
+	a.boost = 0;
 	tw_node_unreclaimable(&n, false);
 	ok(tw_wakeup_kswapd(&n, 0, 2), "node_unreclaimable 0: a reset the twin missed, woken");
 	n.kswapd_failures = 5;

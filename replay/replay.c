@@ -1155,6 +1155,7 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	unsigned int fo = (unsigned int)ev_int(rec, EVF_FALLBACK_ORDER);
 	unsigned int amt = (unsigned int)ev_int(rec, EVF_ALLOC_MIGRATETYPE);
 	uint64_t pb = 1ull << z->pageblock_order, max_boost;
+	const struct tw_node *n;
 	struct pid_state *p;
 
 	/* 6.1-6.14 boost on every fallback below pageblock order (steal_suitable_fallback()) */
@@ -1170,9 +1171,14 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 	if (max_boost < pb)
 		max_boost = pb;
 	z->boost = z->boost + pb < max_boost ? z->boost + pb : max_boost;
+	/*
+	 * rmqueue()'s wakeup_kswapd(zone, 0, 0, zone_idx(zone)) at its end: the boosted zone
+	 * is past pgdat_balanced(), yet a busy kswapd or a hopeless node takes no wake-up.
+	 * ALLOC_KSWAPD, which ZONE_BOOSTED_WATERMARK also needs, shows in mm_page_alloc's gfp.
+	 */
 	p = pid_state(c, rec->pid);
-	if (node_of(c, z->node) && node_of(c, z->node)->kswapd_waiting)
-		p->boost_wake = true;
+	n = node_of(c, z->node);
+	p->boost_wake |= n && tw_wakeup_kswapd(n, 0, z->zone_idx);
 }
 
 /* Bit HZ set: get_page_from_freelist()'s first pass finds a zone up to HZ for ORDER. */
@@ -1268,7 +1274,8 @@ static void alloc_kswapd(struct lockstep_ctx *c, const struct ev_record *rec)
 	int pred =
 	    rec->cpu < c->nr_cpus && c->cpus[rec->cpu].taken ? c->cpus[rec->cpu].kswapd_pred : -1;
 
-	if (p->boost_wake)
+	/* boost_watermark() flags the zone only for ALLOC_KSWAPD, so no wake-up without it */
+	if (p->boost_wake && (gfp & TW_GFP_KSWAPD_RECLAIM))
 		score_wake(c, rec, true, false, true, 0);
 	/* ___GFP_KSWAPD_RECLAIM (bit 11 in 6.1-6.18): only such requests wake kswapd */
 	if (!p->woke && (gfp & TW_GFP_KSWAPD_RECLAIM))
@@ -1871,6 +1878,18 @@ static void compare_free(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
 	}
 }
 
+/* Each node's node_unreclaimable line (the same in all its zones) into its kswapd_failures. */
+static void sync_unreclaimable(struct lockstep_ctx *c, const struct snap_zoneinfo *zi)
+{
+	for (size_t i = 0; i < zi->nr_zones; i++) {
+		const struct snap_zoneinfo_zone *zz = &zi->zones[i];
+		struct tw_node *n = node_of(c, (int)zz->node);
+
+		if (n && zz->node_unreclaimable >= 0)
+			tw_node_unreclaimable(n, zz->node_unreclaimable);
+	}
+}
+
 /*
  * The twin's pcp->count and pcp->high against a zoneinfo snapshot, which prints both per CPU,
  * then both taken from it: pages the twin cannot name (there at the start, or drained by
@@ -2280,6 +2299,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 		for (size_t k = 0; k < zz->nr_pcp; k++)
 			rep->ls.pcp.start_pcp_count += zz->pcp[k].count;
 	}
+	sync_unreclaimable(c, &zi);
 	ret = read_start_picture(r, c, zp, ss, &buf, &cap, err);
 	if (ret)
 		goto out;
@@ -2339,6 +2359,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 				wmarks_from_zoneinfo(c, &zi, false);
 				compare_free(c, &zi);
 				sync_pcp(c, &zi);
+				sync_unreclaimable(c, &zi);
 			}
 			next_z++;
 			have_next = false;

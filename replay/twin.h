@@ -420,6 +420,14 @@ struct tw_node {
 void tw_node_reclaimed(struct tw_node *n, uint64_t nr);
 
 /*
+ * /proc/zoneinfo showed the node's node_unreclaimable, which mm/vmstat.c:zoneinfo_show_print()
+ * prints as kswapd_failures >= MAX_RECLAIM_RETRIES (6.1-6.18): the twin takes the kernel's
+ * side of that line. A hopeless node at the start (failures from before the trace) is only
+ * known this way.
+ */
+void tw_node_unreclaimable(struct tw_node *n, bool unreclaimable);
+
+/*
  * mirrors pgdat_balanced(), 6.1-6.18: some managed zone up to HIGHEST_ZONEIDX, bottom up,
  * passes its high watermark (boost included) for ORDER as zone_watermark_ok_safe() checks;
  * true when the node has no managed zone there.
@@ -439,8 +447,8 @@ bool tw_fast_path_fails(const struct tw_node *n, unsigned int order, unsigned in
 
 /*
  * Whether wakeup_kswapd() wakes the node's kswapd (and traces mm_vmscan_wakeup_kswapd): it
- * waits, and the node is not balanced for ORDER or is boosted. Mirrors wakeup_kswapd(),
- * 6.1-6.18, without kswapd_failures, cpusets and kcompactd.
+ * waits, the node is not hopeless (kswapd_failures), and it is not balanced for ORDER or is
+ * boosted. Mirrors wakeup_kswapd(), 6.1-6.18, without cpusets and kcompactd.
  */
 bool tw_wakeup_kswapd(const struct tw_node *n, unsigned int order, unsigned int highest_zoneidx);
 

@@ -116,6 +116,15 @@ void tw_node_reclaimed(struct tw_node *n, uint64_t nr)
 		n->kswapd_failures = 0;
 }
 
+void tw_node_unreclaimable(struct tw_node *n, bool unreclaimable)
+{
+	if (unreclaimable && n->kswapd_failures < TW_MAX_RECLAIM_RETRIES)
+		n->kswapd_failures = TW_MAX_RECLAIM_RETRIES;
+	/* only shrink_node() (or MGLRU's lru_gen_shrink_node()) lowers it, and to 0 */
+	else if (!unreclaimable && n->kswapd_failures >= TW_MAX_RECLAIM_RETRIES)
+		n->kswapd_failures = 0;
+}
+
 void tw_kswapd_reclaimed(struct tw_node *n, uint64_t nr)
 {
 	unsigned int hz = n->kswapd_highest_zoneidx;

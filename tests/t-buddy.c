@@ -889,6 +889,19 @@ static void test_kswapd(void)
 	ok(!tw_wakeup_kswapd(&n, 0, 2), "reclaiming nothing changes nothing");
 	tw_node_reclaimed(&n, 3);
 	ok(tw_wakeup_kswapd(&n, 0, 2), "a reclaim that frees pages makes the node hopeful again");
+	tw_node_unreclaimable(&n, true);
+	ok(!tw_wakeup_kswapd(&n, 0, 2), "zoneinfo's node_unreclaimable 1: hopeless, not woken");
+	tw_node_unreclaimable(&n, true);
+	is_int(n.kswapd_failures, TW_MAX_RECLAIM_RETRIES, "and a second 1 changes nothing");
+	a.boost = 512;
+	ok(!tw_wakeup_kswapd(&n, 0, 1), "nor does a boost wake a hopeless node's kswapd");
+	a.boost = 0;
+	tw_node_unreclaimable(&n, false);
+	ok(tw_wakeup_kswapd(&n, 0, 2), "node_unreclaimable 0: a reset the twin missed, woken");
+	n.kswapd_failures = 5;
+	tw_node_unreclaimable(&n, false);
+	is_int(n.kswapd_failures, 5, "a 0 keeps failures below the limit as they are");
+	n.kswapd_failures = 0;
 
 	/* balance_pgdat() for order 9: sc.order drops to 0 past compact_gap() */
 	a.boost = 0;

@@ -404,6 +404,16 @@ struct zone_picture {
 	struct block_score *bs; /* per pageblock, as in c->seen */
 };
 
+/* Do the 64 words at W all say the same? */
+static bool same_64(const char *w)
+{
+	uint64_t w0 = get_le64(w), diff = 0;
+
+	for (unsigned int k = 1; k < 64; k++)
+		diff |= get_le64(w + 8 * k) ^ w0;
+	return !diff;
+}
+
 /*
  * The start picture's words for pfns [LO, HI) of zone Z (WORDS, or none: no flag at all), as
  * they come: the free pages, which pageblocks have pages, their scores, and the page flags.
@@ -427,17 +437,26 @@ static void start_pages(struct lockstep_ctx *c, struct tw_zone *z, struct zone_p
 		if (end > hi)
 			end = hi;
 		for (uint64_t p = pfn; p < end; p++) {
-			uint64_t f = words ? get_le64(words + 8 * (p - lo)) : 0,
-				 i = p - z->start_pfn;
+			uint64_t f, i = p - z->start_pfn, n = 1;
+
+			f = words ? get_le64(words + 8 * (p - lo)) : 0;
+			/*
+			 * 64 pages the picture says the same of (free pages, hugetlb pages, a
+			 * range no piece covers) are counted at once, a bitmap word at a time.
+			 */
+			if (!(i % 64) && p + 64 <= end && (!words || same_64(words + 8 * (p - lo))))
+				n = 64;
 			uint32_t is_slab = f >> SNAP_KPF_SLAB & 1,
 				 is_kern = is_slab | !!(f & kernel);
 			uint8_t pf;
 
-			zp->buddy[i / 64] |= (f >> SNAP_KPF_BUDDY & 1) << (i % 64);
+			if (f >> SNAP_KPF_BUDDY & 1)
+				zp->buddy[i / 64] |= n == 64 ? ~0ull : 1ull << (i % 64);
 			page |= f && !(f & (1ull << SNAP_KPF_NOPAGE));
-			slab += is_slab;
-			kern += is_kern;
-			score += (int32_t)is_kern - (int32_t)(!is_kern && (f & movable));
+			slab += (uint32_t)n * is_slab;
+			kern += (uint32_t)n * is_kern;
+			score +=
+			    (int32_t)n * ((int32_t)is_kern - (int32_t)(!is_kern && (f & movable)));
 			/*
 			 * What prep_move_freepages_block() counts as movable: PageLRU(). A page
 			 * with no flag at all (not free, not on an LRU, not slab, no page table,
@@ -450,8 +469,10 @@ static void start_pages(struct lockstep_ctx *c, struct tw_zone *z, struct zone_p
 			pf = (f & (1ull << SNAP_KPF_LRU) ? TW_PF_MOVABLE : 0) |
 			     (!f ? TW_PF_START_PCP : 0);
 			if (pf) /* only then: the pages of free memory stay untouched */
-				z->pages[i].flags |= pf;
-			candidates += !f;
+				for (uint64_t k = 0; k < n; k++)
+					z->pages[i + k].flags |= pf;
+			candidates += n * !f;
+			p += n - 1;
 		}
 		zp->bs[b].slab += slab;
 		zp->bs[b].kernel += kern;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "event.h"
 #include "replay.h"
@@ -267,6 +268,16 @@ struct lockstep_ctx {
 		uint8_t unreserve_nid;
 	} pids[4096];
 };
+
+/* This process's CPU time in seconds, for --timing. */
+static double cpu_seconds(void)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t))
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static const char *const source_names[TW_NR_SRC] = {
 #define X(n, s) s,
@@ -1056,6 +1067,34 @@ static void alloc_begins(struct lockstep_ctx *c, struct tw_zone *z, unsigned int
  * above its high watermark (pgdat_balanced()) and none is boosted. Mirrors those checks of
  * get_page_from_freelist() and wakeup_kswapd(), 6.12-6.18, for one node.
  */
+/* The highest zone index node N has (0 if none). */
+static unsigned int node_top_zone(const struct tw_node *n)
+{
+	unsigned int top = 0;
+
+	for (unsigned int i = 0; n && i < TW_MAX_NR_ZONES; i++)
+		if (n->zones[i])
+			top = i;
+	return top;
+}
+
+/*
+ * Does a decision for highest_zoneidx HZ come out as for TOP, the node's last zone? Above
+ * it the zonelist is the same, and so is every watermark check while each zone's
+ * lowmem_reserve[HZ] equals its lowmem_reserve[TOP] (setup_per_zone_lowmem_reserve() adds
+ * no pages for zones that are not there).
+ */
+static bool same_above_top(const struct tw_node *n, unsigned int hz, unsigned int top)
+{
+	if (!n || hz <= top)
+		return false;
+	for (unsigned int i = 0; i <= top; i++)
+		if (n->zones[i] &&
+		    n->zones[i]->lowmem_reserve[hz] != n->zones[i]->lowmem_reserve[top])
+			return false;
+	return true;
+}
+
 static bool predict_kswapd_wake(struct lockstep_ctx *c, int node, unsigned int order,
 				unsigned int highest_zoneidx)
 {
@@ -1078,9 +1117,15 @@ static void kswapd_alloc_begins(struct lockstep_ctx *c, const struct ev_record *
 	struct cpu_state *cs = &c->cpus[rec->cpu];
 	unsigned int order = (unsigned int)ev_u64(rec, EVF_ORDER);
 
+	const struct tw_node *n = node_of(c, z->node);
+	unsigned int top = node_top_zone(n);
+
 	cs->kswapd_pred = 0;
 	for (unsigned int hz = 0; hz < TW_MAX_NR_ZONES; hz++)
-		cs->kswapd_pred |= predict_kswapd_wake(c, z->node, order, hz) << hz;
+		if (same_above_top(n, hz, top))
+			cs->kswapd_pred |= (cs->kswapd_pred >> top & 1) << hz;
+		else
+			cs->kswapd_pred |= predict_kswapd_wake(c, z->node, order, hz) << hz;
 }
 
 /* kswapd's events: mm_vmscan_wakeup_kswapd, mm_vmscan_kswapd_wake, mm_vmscan_kswapd_sleep. */
@@ -1206,11 +1251,15 @@ static void fallback_boost(struct lockstep_ctx *c, const struct ev_record *rec, 
 static uint8_t fast_path_mask(struct lockstep_ctx *c, const struct tw_zone *z, unsigned int order)
 {
 	const struct tw_node *n = node_of(c, z->node);
+	unsigned int top = node_top_zone(n);
 	uint8_t mask = 0;
 
-	for (unsigned int hz = 0; n && hz < TW_MAX_NR_ZONES; hz++)
-		if (!tw_fast_path_fails(n, order, hz, 0))
-			mask |= (uint8_t)(1u << hz);
+	for (unsigned int hz = 0; n && hz < TW_MAX_NR_ZONES; hz++) {
+		bool ok = same_above_top(n, hz, top) ? mask >> top & 1
+						     : !tw_fast_path_fails(n, order, hz, 0);
+
+		mask |= (uint8_t)((unsigned int)ok << hz);
+	}
 	return mask;
 }
 
@@ -2178,6 +2227,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	size_t zi_of[TW_MAX_ZONES];	  /* each twin zone's zone in the start zoneinfo */
 	struct snap_zoneinfo zi, zi_next; /* zi_next: zsec[next_z], parsed when wanted */
 	bool have_next = false;
+	double loop_start = 0;
 	struct snap_pagetypeinfo pt, ptn;
 	struct snap_error se;
 	unsigned int kv;
@@ -2361,7 +2411,9 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 	ls->from_ts = rep->kpf_ts_first;
 	zi_ts = arc_reader_section(r, zsec[0])->ts_last;
 	ev_reader_seek(ev, zi_ts < ls->from_ts ? zi_ts : ls->from_ts);
+	loop_start = cpu_seconds();
 	while ((ret = ev_reader_next(ev, &rec, err)) > 0) {
+		ls->events_read++;
 		if (rec.ts < ls->from_ts) {
 			if (rec.ts >= zi_ts)
 				count_before_picture(c, &rec);
@@ -2532,6 +2584,7 @@ static int lockstep(struct arc_reader *r, const struct tw_replay_opts *opts, str
 			break;
 		}
 	}
+	rep->cpu_lockstep_s = cpu_seconds() - loop_start;
 	for (unsigned int k = 0; ret == 0 && k < c->nr_cpus; k++) {
 		rec.cpu = k;
 		rec.kind = EV_UNKNOWN;
@@ -2610,6 +2663,8 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 	int ret = 0;
 	struct snap_zoneinfo zi;
 	struct snap_buddyinfo bi;
+
+	double start = cpu_seconds();
 
 	memset(rep, 0, sizeof(*rep));
 	snap_zoneinfo_init(&zi);
@@ -2807,5 +2862,6 @@ int tw_replay(struct arc_reader *r, const struct tw_replay_opts *opts, struct tw
 	free(kpf);
 	snap_zoneinfo_release(&zi);
 	snap_buddyinfo_release(&bi);
+	rep->cpu_total_s = cpu_seconds() - start;
 	return ret;
 }

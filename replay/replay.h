@@ -161,10 +161,11 @@ struct tw_inconsistency {
 
 struct tw_lockstep {
 	bool ran;
-	char why[160];	     /* why it did not run */
-	uint64_t from_ts;    /* events from here on (the start of the kpageflags read) */
-	uint64_t in_picture; /* events during the read whose effect the picture shows */
-	uint64_t events;     /* allocator events used */
+	char why[160];	      /* why it did not run */
+	uint64_t from_ts;     /* events from here on (the start of the kpageflags read) */
+	uint64_t in_picture;  /* events during the read whose effect the picture shows */
+	uint64_t events;      /* allocator events used */
+	uint64_t events_read; /* events the loop decoded, from the seek point on */
 	uint64_t allocs, agree, not_free, refills, refill_agree;
 	uint64_t order_allocs[TW_MAX_ORDERS], order_agree[TW_MAX_ORDERS];
 	uint64_t steals, frees, frees_bad, outside, type_corrections;
@@ -204,6 +205,8 @@ struct tw_lockstep {
 };
 
 struct tw_report {
+	/* CPU seconds (CLOCK_PROCESS_CPUTIME_ID): all of tw_replay(), and its event loop */
+	double cpu_total_s, cpu_lockstep_s;
 	uint64_t min_free_kbytes, watermark_scale_factor;
 	unsigned int nr_wm;
 	struct tw_zone_wm wm[TW_MAX_ZONES];

@@ -550,7 +550,7 @@ static void print_json(const char *path, const struct tw_report *rep)
 static void replay_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: mmtwin replay [--json] [--log FILE] FILE\n\n"
+		"Usage: mmtwin replay [--json] [--log FILE] [--timing] FILE\n\n"
 		"Set the twin (a userspace model of the kernel's page allocator) up from an\n"
 		"archive and compare its decisions with the kernel's: watermarks against every\n"
 		"zoneinfo snapshot, the initial free state against buddyinfo, and in lockstep\n"
@@ -560,6 +560,8 @@ static void replay_usage(FILE *f)
 		"Options:\n"
 		"  -j, --json        machine-readable output (schema in mmtwin-replay(1))\n"
 		"  -l, --log FILE    write one line per decision to FILE\n"
+		"  -t, --timing      print the CPU time of the set-up and of the event loop on\n"
+		"                    stderr\n"
 		"  -h, --help        this text\n");
 }
 
@@ -568,6 +570,7 @@ int cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"log", required_argument, NULL, 'l'},
+	    {"timing", no_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -576,16 +579,19 @@ int cmd_replay(int argc, char **argv)
 	struct tw_replay_opts ro = {0};
 	struct tw_report rep;
 	const char *log = NULL;
-	bool json = false;
+	bool json = false, timing = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jl:th", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
 		case 'l':
 			log = optarg;
+			break;
+		case 't':
+			timing = true;
 			break;
 		case 'h':
 			replay_usage(stdout);
@@ -630,6 +636,12 @@ int cmd_replay(int argc, char **argv)
 		print_json(argv[optind], &rep);
 	else
 		print_text(argv[optind], &rep);
+	if (timing)
+		fprintf(stderr,
+			"mmtwin replay: CPU time: %.3f s in all, %.3f s setting up, %.3f s in the "
+			"event loop (%" PRIu64 " events read)\n",
+			rep.cpu_total_s, rep.cpu_total_s - rep.cpu_lockstep_s, rep.cpu_lockstep_s,
+			rep.ls.events_read);
 	arc_reader_free(r);
 	return EXIT_OK;
 }

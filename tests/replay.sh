@@ -88,6 +88,9 @@ sha256 $(sha256sum <"$T/log" | cut -d' ' -f1)"
 	rm -f "$T/log"
 done
 f1=$(echo "$files" | head -n 1)
+"$MMTWIN" replay --timing "$f1" >"$T/out" 2>"$T/err"; is $? 0 "replay --timing succeeds"
+like "$(cat "$T/err")" "CPU time: [0-9.]+ s in all, [0-9.]+ s setting up, [0-9.]+ s in the event loop \([1-9][0-9]* events read\)" "--timing prints the set-up and the loop's CPU time on stderr"
+"$MMTWIN" replay "$f1" >"$T/out2"; cmp -s "$T/out" "$T/out2"; ok $? "and the report on stdout is as without it"
 "$MMTWIN" replay --log /nonexistent/dir/log "$f1" >/dev/null 2>"$T/err"
 is $? 1 "an unwritable --log path fails with exit 1"
 like "$(cat "$T/err")" "/nonexistent/dir/log" "and names the file"

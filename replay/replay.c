@@ -968,6 +968,8 @@ static struct tw_zone *on_buddy_alloc(struct lockstep_ctx *c, const struct ev_re
 	 */
 	if (!c->pcp_mt_cached || !listed_as(z, pfn, mt))
 		block_evidence(c, z, pfn, mt);
+	else if (tw_block_mt(z, pfn) != mt && tw_zone_has(z, pfn))
+		z->pages[pfn - z->start_pfn].flags |= TW_PF_STALE_MT;
 	unlist_passed_over(c, z, pfn, order, mt);
 	if (twin != pfn && twin != TW_NIL) {
 		/* The kernel's list had the block holding PFN first: learn that order. */
@@ -1743,13 +1745,16 @@ static void on_drain(struct lockstep_ctx *c, const struct ev_record *rec)
 	unsigned int owner = rec->cpu;
 	/*
 	 * The drain's migratetype is the pageblock's now (6.10+), or the one the page carried
-	 * when it went on its list (before): stale if the block changed type since, and for a
-	 * page the twin did not list, taken only for a block no event has shown yet.
+	 * when it went on its list (before): stale if the block changed type since or the page
+	 * came off a list of another type than its block's, and for a page the twin did not
+	 * list, taken only for a block no event has shown yet.
 	 */
-	bool evidence = !c->pcp_mt_cached || (z && tw_zone_has(z, pfn) &&
-					      (z->pages[pfn - z->start_pfn].state == TW_PG_PCP
-						   ? !tw_pcp_type_changed(z, pfn)
-						   : !block_seen(c, z, pfn)));
+	bool evidence =
+	    !c->pcp_mt_cached || (z && tw_zone_has(z, pfn) &&
+				  (z->pages[pfn - z->start_pfn].state == TW_PG_PCP
+				       ? !tw_pcp_type_changed(z, pfn) &&
+					     !(z->pages[pfn - z->start_pfn].flags & TW_PF_STALE_MT)
+				       : !block_seen(c, z, pfn)));
 
 	if (z && z->pcp && tw_zone_has(z, pfn)) {
 		const struct tw_page *p = &z->pages[pfn - z->start_pfn];

@@ -77,6 +77,11 @@ struct tw_page {
 #define TW_PF_MOVABLE 0x1
 /* The start picture shows the page with no flag at all: likely on a per-cpu list then. */
 #define TW_PF_START_PCP 0x2
+/*
+ * Before 6.10: the page left a free list of another type than its pageblock's, so the type
+ * it carries on a pcp list (the list's) says nothing of the pageblock.
+ */
+#define TW_PF_STALE_MT 0x4
 
 struct tw_list {
 	uint32_t head, tail;

@@ -923,6 +923,27 @@ int tw_unlist(struct tw_zone *z, uint64_t pfn)
 	return 0;
 }
 
+unsigned int tw_unlist_passed_steal(struct tw_zone *z, unsigned int order, unsigned int mt,
+				    unsigned int fo, unsigned int fmt)
+{
+	unsigned int n = 0;
+
+	if (mt >= TW_MT_PCPTYPES || fo >= z->nr_orders)
+		return 0;
+	for (unsigned int co = order; co <= fo; co++)
+		for (unsigned int i = 0; i < TW_MT_PCPTYPES - 1; i++) {
+			unsigned int t = fallbacks[mt][i];
+
+			if (co == fo && t == fmt)
+				break; /* the list the kernel took from, and those after it */
+			while (z->free[co][t].head != TW_NIL && n < 64) {
+				tw_unlist(z, z->start_pfn + z->free[co][t].head);
+				n++;
+			}
+		}
+	return n;
+}
+
 int tw_zone_check(const struct tw_zone *z, char *why, size_t len)
 {
 	uint64_t pages = 0, per_order[TW_MAX_ORDERS] = {0};

@@ -364,6 +364,15 @@ void tw_find_fallback_610(const struct tw_zone *z, unsigned int order, unsigned 
  */
 int tw_unlist(struct tw_zone *z, uint64_t pfn);
 
+/*
+ * The kernel stole a block of order FO from type FMT's list for a request of ORDER and MT:
+ * __rmqueue_steal() found no block on the fallback types' lists at the orders below FO, nor
+ * at FO on the types fallbacks[MT] tries before FMT. Unlists the twin's blocks there (at
+ * most 64); returns how many.
+ */
+unsigned int tw_unlist_passed_steal(struct tw_zone *z, unsigned int order, unsigned int mt,
+				    unsigned int fo, unsigned int fmt);
+
 /* Free pages on Z's HighAtomic lists: zone->nr_free_highatomic (6.12+). */
 uint64_t tw_highatomic_free(const struct tw_zone *z);
 

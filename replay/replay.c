@@ -843,8 +843,11 @@ static void on_extfrag(struct lockstep_ctx *c, const struct ev_record *rec, stru
 			tw_set_block_mt(z, b, amt);
 		tw_move_to_free_list(z, pfn, amt, false);
 	}
-	/* what __rmqueue_steal() passed over before the kernel's block is not on its lists */
-	if (!claim && amt < TW_MT_PCPTYPES)
+	/*
+	 * what __rmqueue_steal() passed over before the kernel's block is not on its lists
+	 * (6.15+; 6.10-6.14's __rmqueue_fallback() looks from the largest order down)
+	 */
+	if (!claim && amt < TW_MT_PCPTYPES && c->fb_policy == FB_SPLIT)
 		c->rep->ls.unlisted += tw_unlist_passed_steal(
 		    z, order, amt, fo, (unsigned int)ev_int(rec, EVF_FALLBACK_MIGRATETYPE));
 	if (tw_take_block(z, pfn, order))
